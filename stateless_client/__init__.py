@@ -1,0 +1,68 @@
+"""A synchronous client for stateless (and stateful) runs on the LangGraph Platform API.
+
+    >>> from stateless_client import get_client
+    >>> client = get_client(url="http://127.0.0.1:2024")
+    >>> for chunk in client.runs.stream(None, "agent", input=data, stream_mode="updates"):  # doctest: +SKIP
+    ...     print(chunk.data)
+
+Everything public is re-exported here; modules whose names start with ``_`` are private.
+``stateless_client.sse`` is the public server-sent-events decoder.
+"""
+
+from ._client import Client, get_client
+from ._config import NOT_GIVEN, Timeout
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    InvalidResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RunError,
+    StatelessClientError,
+    StreamClosedError,
+    StreamInterruptedError,
+    UnprocessableEntityError,
+)
+from ._models import Run, StreamPart, Thread
+from ._runs import Runs
+from ._streaming import RunStream
+from ._threads import Threads
+from ._version import __version__
+
+__all__ = [
+    "Client",
+    "get_client",
+    "Timeout",
+    "NOT_GIVEN",
+    "Runs",
+    "Threads",
+    "RunStream",
+    "StreamPart",
+    "Run",
+    "Thread",
+    "StatelessClientError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "InvalidResponseError",
+    "StreamInterruptedError",
+    "RunError",
+    "StreamClosedError",
+    "__version__",
+]

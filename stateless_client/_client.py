@@ -1,0 +1,111 @@
+"""``Client`` and ``get_client``: the entry point of the package."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Mapping
+
+import requests
+
+from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Timeout, resolve_api_key
+from ._runs import Runs
+from ._threads import Threads
+from ._transport import Transport
+
+__all__ = ["Client", "get_client", "DEFAULT_URL"]
+
+#: Where ``langgraph dev`` listens by default.
+DEFAULT_URL = "http://127.0.0.1:2024"
+
+
+class Client:
+    """A synchronous client for the LangGraph Platform API (LangSmith Deployment).
+
+    One ``Client`` may be shared by many threads: each call borrows a pooled connection, and
+    a forked child process gets connections of its own.
+
+    Args:
+        url: the deployment's base URL.
+        api_key: sent as ``x-api-key``. Not passed: read ``LANGGRAPH_API_KEY``, then
+            ``LANGSMITH_API_KEY``, then ``LANGCHAIN_API_KEY``. ``None``: send no key.
+        headers: extra headers for every request.
+        timeout: a ``Timeout``, seconds for both limits, or ``None`` for no limit.
+            Default: 5 s to connect, 300 s of silence while reading.
+        max_retries: how often a failed request is retried where that is safe (default 2).
+        session: a ``requests.Session`` of your own (proxies, mTLS, adapters). The client
+            never closes a session it did not create.
+
+    Attributes:
+        runs: create, stream and wait for runs (``Runs``).
+        threads: create, fetch and delete threads (``Threads``).
+
+    Example:
+        >>> with Client("http://127.0.0.1:2024", api_key=None) as client:
+        ...     client
+        Client(url='http://127.0.0.1:2024', api_key=None)
+    """
+
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        *,
+        api_key: str | NotGiven | None = NOT_GIVEN,
+        headers: Mapping[str, str] | None = None,
+        timeout: Timeout | float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        session: requests.Session | None = None,
+    ) -> None:
+        self._transport = Transport(
+            url,
+            api_key=resolve_api_key(api_key),
+            headers=headers,
+            timeout=Timeout.of(timeout),
+            max_retries=max_retries,
+            session=session,
+        )
+        self.runs = Runs(self._transport)
+        self.threads = Threads(self._transport)
+
+    @property
+    def url(self) -> str:
+        """The base URL requests go to."""
+        return self._transport.base_url
+
+    def __repr__(self) -> str:
+        key = "'***'" if self._transport.has_api_key else "None"
+        return f"Client(url={self.url!r}, api_key={key})"
+
+    def close(self) -> None:
+        """Release pooled connections (only of a session the client created)."""
+        self._transport.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def get_client(
+    *,
+    url: str = DEFAULT_URL,
+    api_key: str | NotGiven | None = NOT_GIVEN,
+    headers: Mapping[str, str] | None = None,
+    timeout: Timeout | float | None = DEFAULT_TIMEOUT,
+    max_retries: int = DEFAULT_MAX_RETRIES,
+    session: requests.Session | None = None,
+) -> Client:
+    """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_client``.
+
+    Example:
+        >>> get_client(url="http://127.0.0.1:2024", api_key=None).url
+        'http://127.0.0.1:2024'
+    """
+    return Client(
+        url, api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session
+    )

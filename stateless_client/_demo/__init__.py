@@ -1,0 +1,1 @@
+"""The bundled demo graph (``python -m stateless_client demo``). Loaded by ``langgraph dev``, not imported."""

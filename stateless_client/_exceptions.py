@@ -1,0 +1,197 @@
+"""The one exception hierarchy of ``stateless_client``.
+
+::
+
+    StatelessClientError                 anything this package raises on purpose
+    ├── APIError                         talking to the server went wrong
+    │   ├── APIStatusError               the server answered 4xx/5xx
+    │   │   ├── BadRequestError          400
+    │   │   ├── AuthenticationError      401
+    │   │   ├── PermissionDeniedError    403
+    │   │   ├── NotFoundError            404
+    │   │   ├── ConflictError            409
+    │   │   ├── UnprocessableEntityError 422
+    │   │   ├── RateLimitError           429
+    │   │   └── InternalServerError      5xx
+    │   ├── APIConnectionError           no usable answer: refused, reset, DNS, TLS
+    │   │   └── APITimeoutError          connect or read timeout expired
+    │   ├── InvalidResponseError         an answer that is not what the API sends
+    │   └── StreamInterruptedError       a stream ended before its run did
+    ├── RunError                         the run itself failed on the server
+    └── StreamClosedError                iterating a stream that was closed or consumed
+
+No exception of ``requests`` or ``urllib3`` escapes a client call: each is mapped here.
+Messages never contain the API key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+__all__ = [
+    "StatelessClientError",
+    "APIError",
+    "APIStatusError",
+    "BadRequestError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "ConflictError",
+    "UnprocessableEntityError",
+    "RateLimitError",
+    "InternalServerError",
+    "APIConnectionError",
+    "APITimeoutError",
+    "InvalidResponseError",
+    "StreamInterruptedError",
+    "RunError",
+    "StreamClosedError",
+]
+
+
+class StatelessClientError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class APIError(StatelessClientError):
+    """A request to the server failed.
+
+    Attributes:
+        method: the HTTP method of the failed request, e.g. ``"POST"``.
+        url: the full URL of the failed request.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.url = url
+
+
+class APIStatusError(APIError):
+    """The server answered with a 4xx or 5xx status.
+
+    Attributes:
+        status_code: the HTTP status (or the status the server reported inside a 200 body,
+            as ``/join`` does for a missing run).
+        response: the closed ``requests.Response`` (headers are still readable).
+        body: the decoded JSON body, or the body text when it was not JSON.
+        detail: the server's ``detail``/``message`` if it sent one, else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        url: str,
+        response: requests.Response,
+        body: Any,
+        detail: str | None,
+        status_code: int | None = None,
+    ) -> None:
+        super().__init__(message, method=method, url=url)
+        self.response = response
+        self.status_code = response.status_code if status_code is None else status_code
+        self.body = body
+        self.detail = detail
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed. Fix the input; retrying will not help."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key is missing or wrong. Check ``api_key`` / ``LANGGRAPH_API_KEY``."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the key is valid but may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such assistant, thread or run (a finished stateless run's thread is gone)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the thread is busy with another run (``multitask_strategy="reject"``). Never retried."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the server rejected the payload, e.g. an unknown assistant. Fix the input."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. Safe to retry after a pause; the client already retried."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server or a proxy in front of it failed."""
+
+
+class APIConnectionError(APIError):
+    """No usable answer arrived: connection refused or reset, DNS or TLS failure.
+
+    Safe to retry for reads; for run-creating calls a retry may start the run twice
+    unless the failure happened before the request was sent (the client retries those itself).
+    """
+
+
+class APITimeoutError(APIConnectionError):
+    """The connect timeout, or the read timeout (longest silence between bytes), expired."""
+
+
+class InvalidResponseError(APIError):
+    """The server's answer is not what this API sends: wrong content type, non-JSON data,
+    an oversized SSE line. ``snippet`` quotes the start of the offending bytes.
+    """
+
+    def __init__(self, message: str, *, method: str, url: str, snippet: str) -> None:
+        super().__init__(message, method=method, url=url)
+        self.snippet = snippet
+
+
+class StreamInterruptedError(APIError):
+    """A run's event stream ended before the run did and could not be resumed.
+
+    The run may still be going on the server. ``events_delivered`` parts reached the caller.
+
+    Attributes:
+        run_id: the run whose stream broke (``None`` if it was never announced).
+        events_delivered: how many stream parts the caller received.
+        reason: why the stream could not be resumed.
+    """
+
+    def __init__(
+        self, *, method: str, url: str, run_id: str | None, events_delivered: int, reason: str
+    ) -> None:
+        message = (
+            f"stream of run {run_id or '(unknown)'} interrupted after "
+            f"{events_delivered} event(s) and not resumed: {reason} ({method} {url})"
+        )
+        super().__init__(message, method=method, url=url)
+        self.run_id = run_id
+        self.events_delivered = events_delivered
+        self.reason = reason
+
+
+class RunError(StatelessClientError):
+    """The run failed on the server (a node raised, the run was cancelled, ...).
+
+    Attributes:
+        run_id: the failed run, when known.
+        error: the server's error type, e.g. ``"ValueError"``.
+        detail: the server's error message, e.g. ``"node exploded"``.
+    """
+
+    def __init__(self, *, run_id: str | None, error: str, detail: str) -> None:
+        super().__init__(f"run {run_id or '(unknown)'} failed: {error}: {detail}")
+        self.run_id = run_id
+        self.error = error
+        self.detail = detail
+
+
+class StreamClosedError(StatelessClientError, RuntimeError):
+    """A ``RunStream`` was iterated after it was closed or fully consumed."""

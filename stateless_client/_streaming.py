@@ -1,0 +1,260 @@
+"""``RunStream``: a run's server-sent events as ``StreamPart`` objects, with resume on drop."""
+
+from __future__ import annotations
+
+import http.client
+import logging
+import re
+from types import TracebackType
+from typing import TYPE_CHECKING, Generator, Iterator
+
+import requests
+import urllib3.exceptions
+
+from . import _json
+from ._exceptions import (
+    APIConnectionError,
+    InvalidResponseError,
+    NotFoundError,
+    RunError,
+    StreamClosedError,
+    StreamInterruptedError,
+)
+from ._models import StreamPart
+from ._transport import connection_error, iter_body, origin, retry_delay, snippet
+from .sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+
+if TYPE_CHECKING:
+    from ._config import Timeout
+    from ._transport import Transport
+
+__all__ = ["RunStream", "MAX_RESUME_ATTEMPTS"]
+
+logger = logging.getLogger("stateless_client")
+
+MAX_RESUME_ATTEMPTS = 5
+_RUN_ID_IN_PATH = re.compile(r"/runs/([^/?#]+)")
+# What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
+_DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+_CONTROL_EVENTS = frozenset({"metadata", "error", "end"})
+
+
+class RunStream:
+    """The events of one run, in order, as ``StreamPart`` objects.
+
+    Iterate it once; use it as a context manager or call ``close()`` to drop the connection
+    early. Leaving a ``for`` loop over it early (``break``, an exception) closes the
+    connection at once, and so does garbage collection. The LangGraph server sends no
+    ``end`` event: iteration simply ends after the last event (an ``end`` event, which
+    other servers send, also ends it).
+
+    Attributes:
+        response: the current HTTP response (a new one after a resume).
+        run_id: the run's ID, from the ``Content-Location`` header or the ``metadata`` event.
+
+    Example:
+        >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:  # doctest: +SKIP
+        ...     for part in stream:
+        ...         print(part.event, part.data)
+
+    Iteration raises:
+        RunError: the run failed (an ``error`` event).
+        StreamInterruptedError: the connection dropped and the stream could not be resumed.
+        APITimeoutError: the server sent nothing for longer than the read timeout.
+        InvalidResponseError: an event whose data is not JSON, or an oversized line.
+        StreamClosedError: the stream was already closed or fully consumed.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        response: requests.Response,
+        *,
+        method: str,
+        url: str,
+        timeout: Timeout,
+        resumable: bool,
+        resume_location: str | None = None,
+        last_event_id: str | None = None,
+        max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+    ) -> None:
+        self.response = response
+        self.run_id: str | None = _run_id_from(response)
+        self._transport = transport
+        self._method = method
+        self._url = url
+        self._timeout = timeout
+        self._resumable = resumable
+        self._resume_location = resume_location or response.headers.get("location")
+        self._last_event_id = last_event_id
+        self._max_line_length = max_line_length
+        self._closed = False
+        self._exhausted = False
+        self._parts = self._iter_parts()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<RunStream {self._method} {self._url} run_id={self.run_id!r} {state}>"
+
+    def __iter__(self) -> Iterator[StreamPart]:
+        if self._closed:
+            raise StreamClosedError("this RunStream was already closed or fully consumed")
+        return self._guarded()
+
+    def __next__(self) -> StreamPart:
+        if self._closed:
+            if self._exhausted:
+                raise StopIteration
+            raise StreamClosedError("this RunStream was closed before its end")
+        try:
+            return next(self._parts)
+        except StopIteration:
+            self._exhausted = True
+            self.close()
+            raise
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> RunStream:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the connection now, so the server sees the disconnect. Safe to call twice."""
+        self._closed = True
+        self._parts.close()
+        self.response.close()
+
+    def _guarded(self) -> Iterator[StreamPart]:
+        # A generator of its own, so that leaving a ``for`` loop early drops it at once
+        # and its ``finally`` closes the connection.
+        try:
+            yield from self._parts
+        finally:
+            self.close()
+
+    def _iter_parts(self) -> Generator[StreamPart, None, None]:
+        delivered = 0
+        attempts = 0
+        loads = _json.loads
+        decode_errors = _json.JSONDecodeError
+        while True:
+            decoder = EventDecoder(last_event_id=self._last_event_id, max_line_length=self._max_line_length)
+            try:
+                for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
+                    try:
+                        value = loads(data)
+                    except decode_errors:
+                        value = self._not_json(event, data)
+                    if event in _CONTROL_EVENTS:
+                        if event == "metadata":
+                            if isinstance(value, dict) and value.get("run_id"):
+                                self.run_id = str(value["run_id"])
+                        elif event == "error":
+                            raise _run_error(self.run_id, value)
+                        else:  # "end"
+                            return
+                    delivered += 1
+                    yield StreamPart(event, value, last_id)
+                if not decoder.incomplete:
+                    return
+                reason = "the connection closed in the middle of an event"
+            except urllib3.exceptions.ReadTimeoutError as exc:
+                raise connection_error(exc, self._method, self._url, self._timeout) from exc
+            except EventLineTooLong as exc:
+                raise InvalidResponseError(
+                    f"{self._method} {self._url}: {exc}", method=self._method, url=self._url,
+                    snippet=exc.snippet,
+                ) from None
+            except _DROPS as exc:
+                reason = f"the connection dropped ({type(exc).__name__}: {exc})"
+            finally:
+                self.response.close()
+            self._last_event_id = decoder.last_event_id
+            self.response = self._resume(reason, delivered, attempts)
+            attempts += 1
+
+    def _resume(self, reason: str, delivered: int, attempts: int) -> requests.Response:
+        """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise."""
+        location = self._resume_location
+        while True:
+            refusal = None
+            if not self._resumable:
+                refusal = "the run was not created with stream_resumable=True"
+            elif not location:
+                refusal = "the server sent no Location to resume from"
+            elif origin(self._transport.url(location)) != self._transport.origin:
+                refusal = f"refusing to resume from a Location on another origin ({location})"
+            elif attempts >= MAX_RESUME_ATTEMPTS:
+                refusal = f"gave up after {attempts} resume attempts"
+            if refusal is not None or location is None:
+                raise StreamInterruptedError(
+                    method=self._method, url=self._url, run_id=self.run_id,
+                    events_delivered=delivered, reason=f"{reason}; {refusal}",
+                )
+            delay = retry_delay(attempts)
+            logger.debug("resuming run %s from %s after event %r in %.2f s (%s)",
+                         self.run_id, location, self._last_event_id, delay, reason)
+            self._transport.sleep(delay)
+            attempts += 1
+            headers = {"last-event-id": self._last_event_id} if self._last_event_id is not None else {}
+            try:
+                response = self._transport.request(
+                    "GET", location, headers=headers, timeout=self._timeout, max_retries=0, stream=True
+                )
+            except NotFoundError:
+                raise StreamInterruptedError(
+                    method=self._method, url=self._url, run_id=self.run_id, events_delivered=delivered,
+                    reason=f"{reason}; the server has no stream to resume at {location} (404)",
+                ) from None
+            except APIConnectionError as exc:
+                reason = str(exc)
+                continue
+            check_event_stream(response, "GET", self._transport.url(location))
+            return response
+
+    def _not_json(self, event: str, data: str) -> object:
+        if not data.strip():
+            return None  # e.g. ``event: end`` with an empty data line
+        raise InvalidResponseError(
+            f"{self._method} {self._url}: data of the {event!r} event is not JSON: {snippet(data)!r}",
+            method=self._method, url=self._url, snippet=snippet(data),
+        )
+
+
+def check_event_stream(response: requests.Response, method: str, url: str) -> None:
+    """Raise ``InvalidResponseError`` (and close) unless the response is an event stream."""
+    content_type = response.headers.get("content-type", "")
+    if content_type.split(";", 1)[0].strip().lower() == "text/event-stream":
+        return
+    try:
+        start = response.raw.read(512, decode_content=True) or b""
+    except Exception:
+        start = b""
+    finally:
+        response.close()
+    quoted = snippet(start)
+    raise InvalidResponseError(
+        f"{method} {url}: expected an event stream but got content-type {content_type!r} "
+        f"(status {response.status_code}): {quoted!r}",
+        method=method, url=url, snippet=quoted,
+    )
+
+
+def _run_id_from(response: requests.Response) -> str | None:
+    found = _RUN_ID_IN_PATH.search(response.headers.get("content-location", ""))
+    return found.group(1) if found else None
+
+
+def _run_error(run_id: str | None, value: object) -> RunError:
+    if isinstance(value, dict):
+        return RunError(run_id=run_id, error=str(value.get("error", "Error")), detail=str(value.get("message", "")))
+    return RunError(run_id=run_id, error="Error", detail=str(value))
