@@ -10,7 +10,7 @@ import requests
 from ._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from ._exceptions import RunError
 from ._models import Run
-from ._streaming import RunStream, check_event_stream
+from ._streaming import RunStream, check_event_stream, open_run_stream
 from ._transport import Transport, drop_none, path, status_error
 
 __all__ = ["Runs"]
@@ -422,7 +422,7 @@ class Runs:
         )
         url = response.url
         check_event_stream(response, method, url)
-        return RunStream(
+        return open_run_stream(
             transport, response, method=method, url=url,
             timeout=transport.timeout if timeout is NOT_GIVEN else Timeout.of(timeout),
             resumable=resumable, resume_location=None if creates_run else stream_path,

@@ -6,7 +6,7 @@ import http.client
 import logging
 import re
 from types import TracebackType
-from typing import TYPE_CHECKING, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Generator, Iterator
 
 import requests
 import urllib3.exceptions
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ._config import Timeout
     from ._transport import Transport
 
-__all__ = ["RunStream", "MAX_RESUME_ATTEMPTS"]
+__all__ = ["RunStream", "open_run_stream", "MAX_RESUME_ATTEMPTS"]
 
 logger = logging.getLogger("stateless_client")
 
@@ -44,13 +44,9 @@ class RunStream:
 
     Iterate it once; use it as a context manager or call ``close()`` to drop the connection
     early. Leaving a ``for`` loop over it early (``break``, an exception) closes the
-    connection at once, and so does garbage collection. The LangGraph server sends no
-    ``end`` event: iteration simply ends after the last event (an ``end`` event, which
-    other servers send, also ends it).
-
-    Attributes:
-        response: the current HTTP response (a new one after a resume).
-        run_id: the run's ID, from the ``Content-Location`` header or the ``metadata`` event.
+    connection at once, and so does dropping the last reference to it. The LangGraph server
+    sends no ``end`` event: iteration simply ends after the last event (an ``end`` event,
+    which other servers send, also ends it).
 
     Example:
         >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:  # doctest: +SKIP
@@ -65,36 +61,27 @@ class RunStream:
         StreamClosedError: the stream was already closed or fully consumed.
     """
 
-    def __init__(
-        self,
-        transport: Transport,
-        response: requests.Response,
-        *,
-        method: str,
-        url: str,
-        timeout: Timeout,
-        resumable: bool,
-        resume_location: str | None = None,
-        last_event_id: str | None = None,
-        max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
-    ) -> None:
-        self.response = response
-        self.run_id: str | None = _run_id_from(response)
-        self._transport = transport
-        self._method = method
-        self._url = url
-        self._timeout = timeout
-        self._resumable = resumable
-        self._resume_location = resume_location or response.headers.get("location")
-        self._last_event_id = last_event_id
-        self._max_line_length = max_line_length
+    def __init__(self, source: _EventSource) -> None:
+        # The generator refers to ``source``, never to this object: without a reference
+        # cycle, dropping the stream closes its connection at once, not at some later GC.
+        self._source = source
+        self._parts = source.parts()
         self._closed = False
         self._exhausted = False
-        self._parts = self._iter_parts()
+
+    @property
+    def response(self) -> requests.Response:
+        """The current HTTP response (a new one after a resume)."""
+        return self._source.response
+
+    @property
+    def run_id(self) -> str | None:
+        """The run's ID, from the ``Content-Location`` header or the ``metadata`` event."""
+        return self._source.run_id
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
-        return f"<RunStream {self._method} {self._url} run_id={self.run_id!r} {state}>"
+        return f"<RunStream {self._source.method} {self._source.url} run_id={self.run_id!r} {state}>"
 
     def __iter__(self) -> Iterator[StreamPart]:
         if self._closed:
@@ -131,23 +118,53 @@ class RunStream:
         """Drop the connection now, so the server sees the disconnect. Safe to call twice."""
         self._closed = True
         self._parts.close()
-        self.response.close()
+        self._source.response.close()
 
     def _guarded(self) -> Iterator[StreamPart]:
         # A generator of its own, so that leaving a ``for`` loop early drops it at once
         # and its ``finally`` closes the connection.
         try:
             yield from self._parts
+            self._exhausted = True
         finally:
             self.close()
 
-    def _iter_parts(self) -> Generator[StreamPart, None, None]:
+
+class _EventSource:
+    """Turns a response's bytes into ``StreamPart`` objects; reconnects when allowed."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        response: requests.Response,
+        *,
+        method: str,
+        url: str,
+        timeout: Timeout,
+        resumable: bool,
+        resume_location: str | None = None,
+        last_event_id: str | None = None,
+        max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+    ) -> None:
+        self.transport = transport
+        self.response = response
+        self.run_id: str | None = _run_id_from(response)
+        self.method = method
+        self.url = url
+        self.timeout = timeout
+        self.resumable = resumable
+        self.resume_location = resume_location or response.headers.get("location")
+        self.last_event_id = last_event_id
+        self.max_line_length = max_line_length
+
+    def parts(self) -> Generator[StreamPart, None, None]:
+        """Yield the stream's parts until its end; resume after a drop if the run allows."""
         delivered = 0
         attempts = 0
         loads = _json.loads
         decode_errors = _json.JSONDecodeError
         while True:
-            decoder = EventDecoder(last_event_id=self._last_event_id, max_line_length=self._max_line_length)
+            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length)
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:
@@ -168,66 +185,70 @@ class RunStream:
                     return
                 reason = "the connection closed in the middle of an event"
             except urllib3.exceptions.ReadTimeoutError as exc:
-                raise connection_error(exc, self._method, self._url, self._timeout) from exc
+                raise connection_error(exc, self.method, self.url, self.timeout) from exc
             except EventLineTooLong as exc:
                 raise InvalidResponseError(
-                    f"{self._method} {self._url}: {exc}", method=self._method, url=self._url,
-                    snippet=exc.snippet,
+                    f"{self.method} {self.url}: {exc}", method=self.method, url=self.url, snippet=exc.snippet
                 ) from None
             except _DROPS as exc:
                 reason = f"the connection dropped ({type(exc).__name__}: {exc})"
             finally:
                 self.response.close()
-            self._last_event_id = decoder.last_event_id
+            self.last_event_id = decoder.last_event_id
             self.response = self._resume(reason, delivered, attempts)
             attempts += 1
 
     def _resume(self, reason: str, delivered: int, attempts: int) -> requests.Response:
         """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise."""
-        location = self._resume_location
+        location = self.resume_location
         while True:
             refusal = None
-            if not self._resumable:
+            if not self.resumable:
                 refusal = "the run was not created with stream_resumable=True"
             elif not location:
                 refusal = "the server sent no Location to resume from"
-            elif origin(self._transport.url(location)) != self._transport.origin:
+            elif origin(self.transport.url(location)) != self.transport.origin:
                 refusal = f"refusing to resume from a Location on another origin ({location})"
             elif attempts >= MAX_RESUME_ATTEMPTS:
                 refusal = f"gave up after {attempts} resume attempts"
             if refusal is not None or location is None:
                 raise StreamInterruptedError(
-                    method=self._method, url=self._url, run_id=self.run_id,
+                    method=self.method, url=self.url, run_id=self.run_id,
                     events_delivered=delivered, reason=f"{reason}; {refusal}",
                 )
             delay = retry_delay(attempts)
             logger.debug("resuming run %s from %s after event %r in %.2f s (%s)",
-                         self.run_id, location, self._last_event_id, delay, reason)
-            self._transport.sleep(delay)
+                         self.run_id, location, self.last_event_id, delay, reason)
+            self.transport.sleep(delay)
             attempts += 1
-            headers = {"last-event-id": self._last_event_id} if self._last_event_id is not None else {}
+            headers = {"last-event-id": self.last_event_id} if self.last_event_id is not None else {}
             try:
-                response = self._transport.request(
-                    "GET", location, headers=headers, timeout=self._timeout, max_retries=0, stream=True
+                response = self.transport.request(
+                    "GET", location, headers=headers, timeout=self.timeout, max_retries=0, stream=True
                 )
             except NotFoundError:
                 raise StreamInterruptedError(
-                    method=self._method, url=self._url, run_id=self.run_id, events_delivered=delivered,
+                    method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
                     reason=f"{reason}; the server has no stream to resume at {location} (404)",
                 ) from None
             except APIConnectionError as exc:
                 reason = str(exc)
                 continue
-            check_event_stream(response, "GET", self._transport.url(location))
+            check_event_stream(response, "GET", self.transport.url(location))
             return response
 
     def _not_json(self, event: str, data: str) -> object:
         if not data.strip():
             return None  # e.g. ``event: end`` with an empty data line
         raise InvalidResponseError(
-            f"{self._method} {self._url}: data of the {event!r} event is not JSON: {snippet(data)!r}",
-            method=self._method, url=self._url, snippet=snippet(data),
+            f"{self.method} {self.url}: data of the {event!r} event is not JSON: {snippet(data)!r}",
+            method=self.method, url=self.url, snippet=snippet(data),
         )
+
+
+def open_run_stream(transport: Transport, response: requests.Response, **options: Any) -> RunStream:
+    """Wrap a checked event-stream response (``options`` as for ``_EventSource``)."""
+    return RunStream(_EventSource(transport, response, **options))
 
 
 def check_event_stream(response: requests.Response, method: str, url: str) -> None:

@@ -1,0 +1,220 @@
+"""Real sockets on 127.0.0.1 for streaming tests: a scripted HTTP server and a cutting proxy.
+
+``ScriptedServer`` answers each accepted connection with the next handler of a script; the
+handler writes raw bytes, so tests control framing, timing and faults byte by byte.
+``CuttingProxy`` forwards to a real server and can cut a response after N bytes.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+TIMEOUT = 10.0  # every blocking wait here ends; a hang fails the test instead of CI
+
+
+@dataclass
+class Request:
+    """One request as the server received it."""
+
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Connection:
+    """A server-side connection handed to a handler."""
+
+    sock: socket.socket
+    request: Request
+    closed_by_client: threading.Event = field(default_factory=threading.Event)
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def head(self, status: str = "200 OK", headers: dict[str, str] | None = None, *, chunked: bool = True) -> None:
+        lines = [f"HTTP/1.1 {status}"]
+        merged = {"content-type": "text/event-stream; charset=utf-8", **(headers or {})}
+        if chunked:
+            merged["transfer-encoding"] = "chunked"
+        else:
+            merged["connection"] = "close"  # close-delimited body: no length, no chunks
+        lines += [f"{name}: {value}" for name, value in merged.items()]
+        self.send(("\r\n".join(lines) + "\r\n\r\n").encode())
+
+    def chunk(self, data: bytes) -> None:
+        self.send(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def end_chunks(self) -> None:
+        self.send(b"0\r\n\r\n")
+
+    def wait_for_client_close(self, timeout: float = TIMEOUT) -> bool:
+        """Block until the client closes its side (recv returns EOF or the socket errors)."""
+        self.sock.settimeout(timeout)
+        try:
+            while self.sock.recv(65536):
+                pass
+        except TimeoutError:
+            return False
+        except OSError:
+            pass
+        self.closed_by_client.set()
+        return True
+
+    def reset(self) -> None:
+        """Abort the connection with a TCP RST."""
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        self.sock.close()
+
+
+Handler = Callable[[Connection], None]
+
+
+def gzip_stream() -> Callable[[bytes], bytes]:
+    """A gzip compressor that flushes after every piece, as a streaming server must."""
+    compressor = zlib.compressobj(wbits=31)
+    return lambda data: compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+class ScriptedServer:
+    """Serve connection ``i`` with ``handlers[i]``; records requests; stops by itself."""
+
+    def __init__(self, *handlers: Handler) -> None:
+        self.handlers = list(handlers)
+        self.requests: list[Request] = []
+        self.connections: list[Connection] = []
+        self.errors: list[BaseException] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(TIMEOUT)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+        self._thread.join(TIMEOUT)
+        for connection in self.connections:
+            connection.sock.close()
+        if self.errors:
+            raise self.errors[0]
+
+    def _serve(self) -> None:
+        for handler in self.handlers:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return
+            sock.settimeout(TIMEOUT)
+            try:
+                connection = Connection(sock, _read_request(sock))
+                self.requests.append(connection.request)
+                self.connections.append(connection)
+                handler(connection)
+            except (ConnectionError, BrokenPipeError):
+                pass
+            except BaseException as exc:  # reported by __exit__
+                self.errors.append(exc)
+            finally:
+                sock.close()  # as a real server does; it ends a close-delimited body
+
+
+def _read_request(sock: socket.socket) -> Request:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            raise ConnectionError("client closed before sending a request")
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    request_line, *header_lines = head.decode("latin-1").split("\r\n")
+    method, target, _ = request_line.split(" ", 2)
+    headers = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return Request(method, target, headers, body)
+
+
+class CuttingProxy:
+    """A TCP proxy to ``upstream`` that cuts a response just before the bytes ``cut_at``.
+
+    Only the first connection whose response contains ``cut_at`` is cut (in the middle of
+    the event that holds it); every other connection passes through untouched.
+    """
+
+    def __init__(self, upstream: str, cut_at: bytes) -> None:
+        host, _, port = upstream.removeprefix("http://").partition(":")
+        self.upstream = (host, int(port))
+        self.cut_at = cut_at
+        self.cuts = 0
+        self.connections = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self) -> CuttingProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._thread.join(TIMEOUT)
+        self._listener.close()
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                client, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._pipe, args=(client,), daemon=True).start()
+
+    def _pipe(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(self.upstream, timeout=TIMEOUT)
+        threading.Thread(target=_forward, args=(client, upstream), daemon=True).start()
+        seen = b""
+        try:
+            while True:
+                data = upstream.recv(65536)
+                if not data:
+                    break
+                seen += data
+                found = seen.find(self.cut_at) if not self.cuts else -1
+                if found >= 0:
+                    self.cuts += 1
+                    client.sendall(data[: max(found - (len(seen) - len(data)), 0)])
+                    break
+                client.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (client, upstream):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+
+
+def _forward(source: socket.socket, target: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            target.sendall(data)
+    except OSError:
+        pass
