@@ -59,7 +59,8 @@ def test_method_signatures_follow_the_official_sdk() -> None:
 
     stream = inspect.signature(Runs.stream).parameters
     assert list(stream)[:3] == ["self", "thread_id", "assistant_id"]
-    assert all(p.kind is p.KEYWORD_ONLY for name, p in stream.items() if name not in ("self", "thread_id", "assistant_id"))
+    positional = ("self", "thread_id", "assistant_id")
+    assert all(p.kind is p.KEYWORD_ONLY for name, p in stream.items() if name not in positional)
     for name in ("input", "command", "stream_mode", "stream_subgraphs", "stream_resumable", "metadata", "config",
                  "context", "checkpoint", "checkpoint_id", "interrupt_before", "interrupt_after", "feedback_keys",
                  "on_disconnect", "on_completion", "if_not_exists", "webhook", "multitask_strategy",
