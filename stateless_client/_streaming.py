@@ -12,6 +12,7 @@ import requests
 import urllib3.exceptions
 
 from . import _json
+from ._body import iter_body
 from ._exceptions import (
     APIConnectionError,
     InvalidResponseError,
@@ -21,7 +22,7 @@ from ._exceptions import (
     StreamInterruptedError,
 )
 from ._models import StreamPart
-from ._transport import connection_error, iter_body, origin, retry_delay, snippet
+from ._transport import connection_error, origin, retry_delay, snippet
 from .sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 
 if TYPE_CHECKING:
@@ -184,7 +185,7 @@ class _EventSource:
                 if not decoder.incomplete:
                     return
                 reason = "the connection closed in the middle of an event"
-            except urllib3.exceptions.ReadTimeoutError as exc:
+            except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
                 raise connection_error(exc, self.method, self.url, self.timeout) from exc
             except EventLineTooLong as exc:
                 raise InvalidResponseError(

@@ -12,7 +12,7 @@ import os
 import random
 import threading
 import time
-from typing import Any, Callable, Iterator, Mapping, NoReturn
+from typing import Any, Callable, Mapping, NoReturn
 from urllib.parse import quote, urljoin, urlsplit
 
 import requests
@@ -51,7 +51,6 @@ logger = logging.getLogger("stateless_client")
 #: urllib3's "Connection pool is full, discarding connection" churn.
 POOL_MAXSIZE = 64
 MAX_REDIRECTS = 5
-READ_SIZE = 256 * 1024  # upper bound per socket read; read1 returns what has arrived
 SNIPPET_LENGTH = 200
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -312,21 +311,6 @@ class Transport:
             ) from None
 
 
-def iter_body(response: requests.Response, read_size: int = READ_SIZE) -> Iterator[bytes]:
-    """Yield the body as the bytes arrive: no waiting for a block or chunk to fill up.
-
-    ``urllib3``'s ``read1`` returns after one socket read (decoding chunked framing and
-    gzip), unlike ``iter_content`` which waits for ``chunk_size`` bytes or the end of a
-    close-delimited body. Errors are ``urllib3``'s; ``RunStream`` maps them.
-    """
-    read1 = response.raw.read1
-    while True:
-        chunk = read1(read_size, decode_content=True)
-        if not chunk:
-            return
-        yield chunk
-
-
 def retry_delay(attempt: int, retry_after: str | None = None) -> float:
     """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given, else backoff."""
     if retry_after:
@@ -358,7 +342,7 @@ def connection_error(exc: BaseException, method: str, url: str, limits: Timeout)
             f"{where}: no connection within the connect timeout of {limits.connect} s",
             method=method, url=url,
         )
-    if isinstance(exc, (requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError)):
+    if isinstance(exc, (requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)):
         return APITimeoutError(
             f"{where}: the server sent nothing for {limits.read} s (the read timeout)",
             method=method, url=url,

@@ -1,0 +1,133 @@
+"""A loopback SSE server replaying LangGraph-shaped streams at full speed.
+
+Run as its own process (``python -m benchmarks.server``): it prints its URL, then serves
+``POST /runs/stream`` until killed. The request's ``input`` picks the scenario::
+
+    {"scenario": "throughput", "n": 200000, "size": 200, "framing": "chunked"}
+    {"scenario": "latency", "n": 40, "interval": 0.05, "framing": "close"}
+    {"scenario": "big", "size": 67108864, "framing": "chunked"}
+    {"scenario": "volume", "total": 1073741824, "size": 65536, "framing": "chunked"}
+
+``chunked`` sends every event as its own HTTP chunk, as uvicorn does for LangGraph;
+``close`` sends no length and no chunks and ends the body by closing the connection.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+from typing import Any
+
+METADATA = b'event: metadata\ndata: {"run_id":"bench-run","attempt":1}\n\n'
+BATCH = 256  # events per sendall() at full speed
+
+
+def updates_event(size: int, **extra: Any) -> bytes:
+    """An ``updates`` event whose whole SSE block is about ``size`` bytes."""
+    message = {"content": "", "type": "ai", "id": "msg-1", "tool_calls": [], **extra}
+    data = {"agent": {"messages": [message]}}
+    overhead = len(b"event: updates\ndata: \n\n") + len(json.dumps(data, separators=(",", ":")))
+    message["content"] = "x" * max(size - overhead, 0)
+    return b"event: updates\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
+
+
+def values_event(size: int) -> bytes:
+    """One ``values`` event of about ``size`` bytes: a long message history."""
+    content = "y" * 4000
+    count = max(size // 4100, 1)
+    messages = [{"content": content, "type": "human" if i % 2 else "ai", "id": f"m{i}"} for i in range(count)]
+    return b"event: values\ndata: " + json.dumps({"messages": messages}, separators=(",", ":")).encode() + b"\n\n"
+
+
+def _framed(event: bytes, chunked: bool) -> bytes:
+    return b"%x\r\n%s\r\n" % (len(event), event) if chunked else event
+
+
+def _head(chunked: bool) -> bytes:
+    framing = b"transfer-encoding: chunked\r\n" if chunked else b"connection: close\r\n"
+    return (b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n"
+            b"content-location: /runs/bench-run\r\n" + framing + b"\r\n")
+
+
+def _read_request(sock: socket.socket) -> tuple[str, dict[str, Any]]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = sock.recv(65536)
+        if not piece:
+            return "", {}
+        data += piece
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        body += sock.recv(65536)
+    target = head.split(b" ", 2)[1].decode()
+    return target, json.loads(body) if body else {}
+
+
+def _serve(sock: socket.socket) -> None:
+    with sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        while True:  # keep-alive: several runs may share a connection
+            target, payload = _read_request(sock)
+            if not target:
+                return
+            spec = payload.get("input") or {}
+            chunked = spec.get("framing", "chunked") == "chunked"
+            sock.sendall(_head(chunked) + _framed(METADATA, chunked))
+            scenario = spec.get("scenario", "throughput")
+            if scenario == "throughput":
+                framed = _framed(updates_event(int(spec.get("size", 200))), chunked)
+                remaining = int(spec.get("n", 1000))
+                while remaining > 0:
+                    count = min(BATCH, remaining)
+                    sock.sendall(framed * count)
+                    remaining -= count
+            elif scenario == "latency":
+                for i in range(int(spec.get("n", 40))):
+                    time.sleep(float(spec.get("interval", 0.05)))
+                    sock.sendall(_framed(updates_event(200, t=time.time(), i=i), chunked))
+            elif scenario == "big":
+                sock.sendall(_framed(_cached_values(int(spec["size"])), chunked))
+            elif scenario == "volume":
+                framed = _framed(updates_event(int(spec.get("size", 65536))), chunked)
+                for _ in range(int(spec["total"]) // len(framed)):
+                    sock.sendall(framed)
+            if not chunked:
+                return  # the close ends the body
+            sock.sendall(b"0\r\n\r\n")
+
+
+_VALUES_CACHE: dict[int, bytes] = {}
+
+
+def _cached_values(size: int) -> bytes:
+    if size not in _VALUES_CACHE:
+        _VALUES_CACHE[size] = values_event(size)
+    return _VALUES_CACHE[size]
+
+
+def main() -> None:
+    """Serve on a free loopback port; print the URL on the first line."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    print(f"http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
+    while True:
+        client, _ = listener.accept()
+        threading.Thread(target=_serve_quietly, args=(client,), daemon=True).start()
+
+
+def _serve_quietly(sock: socket.socket) -> None:
+    try:
+        _serve(sock)
+    except OSError:
+        pass  # the client went away: what closing a stream early looks like
+
+
+if __name__ == "__main__":
+    sys.exit(main())

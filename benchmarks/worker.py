@@ -1,0 +1,132 @@
+"""One measurement in a fresh process: ``python -m benchmarks.worker CLIENT SCENARIO URL PARAMS``.
+
+Prints one JSON object of results. CLIENT is one of ``CLIENTS``; ``stateless`` runs with the
+standard ``json`` module (``orjson`` is blocked before import), ``stateless+orjson`` with orjson.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from typing import Any, Callable, Iterator
+
+CLIENTS = ("stateless", "stateless+orjson", "sdk", "sseclient")
+Stream = Callable[[dict[str, Any]], Iterator[tuple[str, Any]]]
+
+
+def rss_mb() -> float:
+    """Current resident set size in MiB (Linux)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_stream(client: str, url: str) -> Stream:
+    """A function that starts a stream with ``input`` and yields ``(event, data)``."""
+    if client.startswith("stateless"):
+        if client == "stateless":
+            sys.modules["orjson"] = None  # type: ignore[assignment]  # force the stdlib json path
+        from stateless_client import _json, get_client
+
+        expected_backend = "orjson" if client.endswith("orjson") else "json"
+        assert expected_backend == _json.BACKEND, _json.BACKEND
+        ours = get_client(url=url, api_key=None)
+
+        def stream(spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+            for part in ours.runs.stream(None, "bench", input=spec, stream_mode="updates"):
+                yield part.event, part.data
+
+        return stream
+    if client == "sdk":
+        from langgraph_sdk import get_sync_client
+
+        sdk = get_sync_client(url=url, api_key=None)
+
+        def stream(spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+            for part in sdk.runs.stream(None, "bench", input=spec, stream_mode="updates"):
+                yield part.event, part.data
+
+        return stream
+    if client == "sseclient":
+        import requests
+        import sseclient
+
+        session = requests.Session()
+
+        def stream(spec: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+            body = {"assistant_id": "bench", "input": spec, "stream_mode": "updates"}
+            with session.post(url + "/runs/stream", json=body, stream=True) as response:
+                for event in sseclient.SSEClient(response).events():
+                    yield event.event, json.loads(event.data)
+
+        return stream
+    raise SystemExit(f"unknown client {client!r}; one of {CLIENTS}")
+
+
+def throughput(stream: Stream, params: dict[str, Any]) -> dict[str, float]:
+    spec = {"scenario": "throughput", **params}
+    wall, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    for _event, data in stream(spec):
+        count += data is not None
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    assert count == params["n"] + 1, count
+    return {"events_per_s": count / wall, "cpu_us_per_event": cpu / count * 1e6, "wall_s": wall}
+
+
+def latency(stream: Stream, params: dict[str, Any]) -> dict[str, float]:
+    spec = {"scenario": "latency", **params}
+    delays = []
+    for event, data in stream(spec):
+        if event == "updates":
+            delays.append((time.time() - data["agent"]["messages"][0]["t"]) * 1000)
+    delays.sort()
+    assert len(delays) == params["n"], len(delays)
+    return {"p50_ms": delays[len(delays) // 2], "p99_ms": delays[min(int(len(delays) * 0.99), len(delays) - 1)],
+            "max_ms": delays[-1]}
+
+
+def big(stream: Stream, params: dict[str, Any]) -> dict[str, float]:
+    spec = {"scenario": "big", **params}
+    baseline = rss_mb()
+    wall = time.perf_counter()
+    sizes = [len(data["messages"]) for event, data in stream(spec) if event == "values"]
+    wall = time.perf_counter() - wall
+    assert sizes and sizes[0] > 0
+    size_mb = params["size"] / 2**20
+    peak = peak_rss_mb()
+    return {"wall_s": wall, "peak_rss_mb": peak, "baseline_mb": baseline,
+            "peak_over_size": peak / size_mb, "growth_over_size": (peak - baseline) / size_mb}
+
+
+def volume(stream: Stream, params: dict[str, Any]) -> dict[str, float]:
+    spec = {"scenario": "volume", **params}
+    expected = params["total"] // (params["size"] + 8)
+    early = None
+    count = 0
+    for _event, _data in stream(spec):
+        count += 1
+        if count == 200:
+            early = rss_mb()
+    end = rss_mb()
+    assert early is not None and count >= expected * 0.9, (count, expected)
+    return {"rss_start_mb": early, "rss_end_mb": end, "growth_mb": end - early}
+
+
+SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
+
+
+def main() -> None:
+    client, scenario, url, params = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    stream = make_stream(client, url)
+    print(json.dumps(SCENARIOS[scenario](stream, params)))
+
+
+if __name__ == "__main__":
+    main()
