@@ -119,11 +119,85 @@ def volume(stream: Stream, params: dict[str, Any]) -> dict[str, float]:
     return {"rss_start_mb": early, "rss_end_mb": end, "growth_mb": end - early}
 
 
+def _real_client(client: str, url: str) -> Any:
+    if client.startswith("stateless"):
+        from stateless_client import get_client
+
+        return get_client(url=url, api_key=None)
+    from langgraph_sdk import get_sync_client
+
+    return get_sync_client(url=url, api_key=None)
+
+
+def roundtrip(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
+    """Per-run overhead against the real server: sequential runs.wait and runs.stream."""
+    client = _real_client(client_name, url)
+    data = {"messages": [{"role": "user", "content": "hi"}]}
+    results = {}
+    for method in ("wait", "stream"):
+        times, cpu = [], []
+        for _ in range(params["runs"]):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            if method == "wait":
+                client.runs.wait(None, "agent", input=data)
+            else:
+                for _part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
+                    pass
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        results[f"{method}_ms"] = sorted(times)[len(times) // 2]
+        results[f"{method}_cpu_ms"] = sorted(cpu)[len(cpu) // 2]
+    return results
+
+
+def shared(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
+    """``threads`` threads share one client, each doing ``runs`` waits and an early-closed stream."""
+    import logging
+    import threading
+
+    client = _real_client(client_name, url)
+    data = {"messages": [{"role": "user", "content": "hi"}]}
+    warnings: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            warnings.append(record.getMessage())
+
+    logging.getLogger("urllib3").addHandler(Collect(level=logging.WARNING))
+    errors: list[str] = []
+
+    def work() -> None:
+        for _ in range(params["runs"]):
+            try:
+                state = client.runs.wait(None, "agent", input=data)
+                assert state["messages"][-1]["content"] == "echo: hi"
+                for _part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
+                    break
+            except Exception as exc:  # counted, not raised: the figure is how many fail
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work) for _ in range(params["threads"])]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    total = params["threads"] * params["runs"]
+    return {"runs_per_s": total / wall, "errors": len(errors), "pool_warnings": len(warnings)}
+
+
 SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
+REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "shared": shared}
 
 
 def main() -> None:
     client, scenario, url, params = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    if scenario in REAL_SERVER_SCENARIOS:
+        if client == "stateless":
+            sys.modules["orjson"] = None  # type: ignore[assignment]
+        print(json.dumps(REAL_SERVER_SCENARIOS[scenario](client, url, params)))
+        return
     stream = make_stream(client, url)
     print(json.dumps(SCENARIOS[scenario](stream, params)))
 

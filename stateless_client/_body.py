@@ -67,56 +67,70 @@ def _until_close(read1: Callable[[int], bytes]) -> Iterator[bytes]:
 
 
 def _dechunked(read1: Callable[[int], bytes], original: Any, raw: Any) -> Iterator[bytes]:
-    """A chunked body: yield the payload of all chunks received so far, per socket read.
+    """A chunked body: per socket read, yield the payload bytes that read brought.
 
-    At the terminating chunk the trailers are consumed, and the connection goes back to the
-    pool for the next request, as ``urllib3`` would do.
+    A chunk's payload is passed on as it arrives, even before the chunk is complete, so a
+    64 MiB event costs no extra copies; only a chunk-size line or CRLF split between two
+    reads is carried over. At the terminating chunk the trailers are consumed and the
+    connection goes back to the pool for the next request, as ``urllib3`` would do.
     """
-    buffer = b""
+    remaining = 0  # payload bytes of the current chunk still to come
+    crlf_due = False  # the current chunk's payload is complete; its CRLF is next
+    carry = b""  # an incomplete size line or CRLF from the previous read
     while True:
         data = read1(READ_SIZE)
         if not data:
-            raise http.client.IncompleteRead(buffer, None)
-        buffer = buffer + data if buffer else data
+            raise http.client.IncompleteRead(carry, remaining or None)
+        if carry:
+            data, carry = carry + data, b""
+        end = len(data)
         pieces: list[bytes] = []
         position = 0
-        end = len(buffer)
         malformed = None
-        while True:
-            line_end = buffer.find(b"\n", position)
+        while position < end:
+            if remaining:
+                take = min(remaining, end - position)
+                pieces.append(data if take == end else data[position : position + take])
+                remaining -= take
+                position += take
+                crlf_due = not remaining
+                continue
+            if crlf_due:
+                if data.startswith(b"\r\n", position):
+                    position += 2
+                elif data.startswith(b"\n", position):
+                    position += 1
+                elif end - position < 2 and data[position:] == b"\r":
+                    carry = data[position:]
+                    break
+                else:
+                    malformed = "chunk payload not followed by CRLF"
+                    break
+                crlf_due = False
+                continue
+            line_end = data.find(b"\n", position)
             if line_end < 0:
+                carry = data[position:]
+                if len(carry) > 1024:
+                    malformed = f"chunk size line too long: {carry[:40]!r}"
                 break
-            size_text = buffer[position:line_end].split(b";", 1)[0].strip()
+            size_line = data[position:line_end]
             try:
-                size = int(size_text, 16)
+                size = int(size_line.split(b";", 1)[0].strip(), 16)
             except ValueError:
-                malformed = f"bad chunk size line {buffer[position:line_end][:40]!r}"
+                malformed = f"bad chunk size line {size_line[:40]!r}"
                 break
+            position = line_end + 1
             if size == 0:
                 if pieces:
                     yield b"".join(pieces)
-                _finish(buffer[line_end + 1 :], read1, original, raw)
+                _finish(data[position:], read1, original, raw)
                 return
-            data_start = line_end + 1
-            data_end = data_start + size
-            if data_end + 1 > end:
-                break  # the rest of this chunk has not arrived
-            if buffer[data_end : data_end + 2] == b"\r\n":
-                next_position = data_end + 2
-            elif buffer[data_end : data_end + 1] == b"\n":
-                next_position = data_end + 1
-            elif data_end + 2 > end:
-                break  # the CRLF after the data has not arrived
-            else:
-                malformed = f"chunk of {size} bytes not followed by CRLF"
-                break
-            pieces.append(buffer[data_start:data_end])
-            position = next_position
+            remaining = size
         if pieces:  # what arrived intact is delivered before any error
             yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
         if malformed:
             raise InvalidChunkedFraming(malformed)
-        buffer = buffer[position:]
 
 
 def _finish(rest: bytes, read1: Callable[[int], bytes], original: Any, raw: Any) -> None:

@@ -131,6 +131,12 @@ class EventDecoder:
                 if "\r" in text:
                     after_cr = text[-1] == "\r"
                     text = text.replace("\r\n", "\n").replace("\r", "\n")
+                if "\n" not in text:  # the middle of a long line: keep it without a copy
+                    pending.append(text)
+                    pending_length += len(text)
+                    if pending_length > limit:
+                        raise EventLineTooLong(pending_length, limit, pending[0][:80])
+                    continue
                 lines = text.split("\n")
                 tail = lines.pop()
                 if pending and lines:

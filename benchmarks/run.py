@@ -1,0 +1,214 @@
+"""Compare this client with the official sync SDK and hand-rolled sseclient-py, in one run.
+
+    python -m benchmarks            # the full table (about 10 minutes on 2 cores)
+    python -m benchmarks --quick    # a smoke run in under a minute; CI runs it
+
+Every measurement runs in a fresh process, clients alternating (A B C D A B C D ...), against a
+loopback SSE server of its own (``benchmarks/server.py``) and, for per-run overhead, a real
+``langgraph dev`` server with the bundled demo graph. The table shows medians over the rounds
+and each figure's ratio to the official SDK's. Nothing is asserted: numbers are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ["stateless", "stateless+orjson", "sdk", "sseclient"]
+REAL_CLIENTS = ["stateless", "stateless+orjson", "sdk"]
+MiB = 2**20
+
+FULL: dict[str, Any] = {
+    "rounds": 3,
+    "throughput": {"n": 200_000, "size": 200, "framing": "chunked"},
+    "latency": {"n": 60, "interval": 0.05},
+    "big": [16 * MiB, 64 * MiB],
+    "volume": {"total": 1024 * MiB, "size": 64 * 1024, "framing": "chunked"},
+    "import_repeats": 7,
+    "roundtrip": {"runs": 40},
+    "shared": {"threads": 32, "runs": 6},
+    "sseclient_big_limit": 60.0,
+}
+QUICK: dict[str, Any] = {
+    "rounds": 2,
+    "throughput": {"n": 20_000, "size": 200, "framing": "chunked"},
+    "latency": {"n": 10, "interval": 0.05},
+    "big": [4 * MiB],
+    "volume": {"total": 32 * MiB, "size": 64 * 1024, "framing": "chunked"},
+    "import_repeats": 3,
+    "roundtrip": {"runs": 5},
+    "shared": {"threads": 8, "runs": 2},
+    "sseclient_big_limit": 3.0,
+}
+# (scenario label, metric, better) rows of the table
+HIGHER, LOWER = "higher", "lower"
+
+
+def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
+    """Run one measurement in a fresh process and return its JSON result."""
+    command = [sys.executable, "-m", "benchmarks.worker", client, scenario, url, json.dumps(params)]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"> {timeout:.0f} s"}
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def alternate(
+    clients: list[str], rounds: int, scenario: str, url: str, params: dict[str, Any],
+    limits: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Medians per client over ``rounds`` of A B C ... in fresh processes.
+
+    ``limits`` caps a client's time per measurement (a client that exceeds it is measured once).
+    """
+    samples: dict[str, list[dict[str, Any]]] = {client: [] for client in clients}
+    for _ in range(rounds):
+        for client in clients:
+            if samples[client] and "error" in samples[client][-1]:
+                continue
+            limit = (limits or {}).get(client, 600.0)
+            samples[client].append(worker(client, scenario, url, params, timeout=limit))
+    medians: dict[str, Any] = {}
+    for client, results in samples.items():
+        good = [r for r in results if "error" not in r]
+        if not good:
+            medians[client] = {"error": results[0]["error"]}
+            continue
+        medians[client] = {key: statistics.median(r[key] for r in good) for key in good[0]}
+    return medians
+
+
+def import_time(module: str, repeats: int) -> float:
+    """Median wall time of a cold ``import module`` in a fresh interpreter, in ms."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        times.append(float(done.stdout) * 1000)
+    return statistics.median(times)
+
+
+def start_bench_server() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.server"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+class Table:
+    """Rows of ``scenario | metric | client values | ratio to the SDK``."""
+
+    def __init__(self, clients: list[str]) -> None:
+        self.clients = clients
+        self.rows: list[list[str]] = []
+
+    def add(
+        self, label: str, metric: str, results: dict[str, Any], better: str, fmt: str = "{:,.1f}",
+        ratio: bool = True,
+    ) -> None:
+        row = [label, f"{metric} ({better} is better)"]
+        sdk = results.get("sdk", {}).get(metric)
+        for client in self.clients:
+            value = results.get(client, {}).get(metric)
+            if value is None:
+                row.append(results.get(client, {}).get("error", "-")[:40])
+                continue
+            cell = fmt.format(value)
+            if ratio and sdk and client != "sdk":
+                cell += f" ({value / sdk:.2f}x)"
+            row.append(cell)
+        self.rows.append(row)
+
+    def render(self) -> str:
+        header = ["scenario", "metric", *self.clients]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute (CI smoke run)")
+    parser.add_argument("--no-real-server", action="store_true", help="skip the langgraph dev figures")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    rounds = plan["rounds"]
+    table = Table(CLIENTS)
+    started = time.monotonic()
+
+    process, url = start_bench_server()
+    try:
+        spec = plan["throughput"]
+        results = alternate(CLIENTS, rounds, "throughput", url, spec)
+        label = f"{spec['n']:,} x {spec['size']} B updates"
+        table.add(label, "events_per_s", results, HIGHER, "{:,.0f}")
+        table.add(label, "cpu_us_per_event", results, LOWER, "{:.2f}")
+        for framing in ("chunked", "close"):
+            results = alternate(CLIENTS, rounds, "latency", url, {**plan["latency"], "framing": framing})
+            label = f"latency, events {plan['latency']['interval'] * 1000:.0f} ms apart, {framing}"
+            for metric in ("p50_ms", "p99_ms", "max_ms"):
+                table.add(label, metric, results, LOWER, "{:.2f}")
+        for size in plan["big"]:
+            worker("stateless", "big", url, {"size": size, "framing": "chunked"})  # server builds its cache
+            # sseclient-py assembles a long line quadratically: 4 MiB takes ~25 s here.
+            results = alternate(CLIENTS, rounds, "big", url, {"size": size, "framing": "chunked"},
+                                limits={"sseclient": plan["sseclient_big_limit"]})
+            label = f"one {size // MiB} MiB values event"
+            table.add(label, "wall_s", results, LOWER, "{:.2f}")
+            table.add(label, "peak_rss_mb", results, LOWER, "{:,.0f}")
+            table.add(label, "growth_over_size", results, LOWER, "{:.2f}")
+        results = alternate(CLIENTS, 1, "volume", url, plan["volume"])
+        label = f"{plan['volume']['total'] // MiB} MiB stream of 64 KiB events"
+        table.add(label, "growth_mb", results, LOWER, "{:+.1f}", ratio=False)
+        table.add(label, "rss_end_mb", results, LOWER, "{:.0f}")
+    finally:
+        process.kill()
+        process.wait()
+
+    imports = {
+        "stateless": {"import_ms": import_time("stateless_client", plan["import_repeats"])},
+        "sdk": {"import_ms": import_time("langgraph_sdk", plan["import_repeats"])},
+    }
+    table.add("cold import", "import_ms", imports, LOWER, "{:.0f}")
+
+    if not args.no_real_server:
+        from stateless_client._local_server import LocalServer
+
+        with LocalServer(ROOT / "stateless_client" / "_demo") as server:
+            results = alternate(REAL_CLIENTS, rounds, "roundtrip", server.url, plan["roundtrip"])
+            label = "langgraph dev, one echo run"
+            table.add(label, "wait_ms", results, LOWER, "{:.1f}")
+            table.add(label, "wait_cpu_ms", results, LOWER, "{:.2f}")
+            table.add(label, "stream_ms", results, LOWER, "{:.1f}")
+            table.add(label, "stream_cpu_ms", results, LOWER, "{:.2f}")
+            spec = plan["shared"]
+            results = alternate(REAL_CLIENTS, 1, "shared", server.url, spec)
+            label = f"langgraph dev, {spec['threads']} threads share a client"
+            table.add(label, "runs_per_s", results, HIGHER, "{:.1f}")
+            table.add(label, "errors", results, LOWER, "{:.0f}", ratio=False)
+            table.add(label, "pool_warnings", results, LOWER, "{:.0f}", ratio=False)
+
+    print(f"# stateless_client benchmarks ({'quick' if args.quick else 'full'})")
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.python_implementation()} "
+          f"{platform.python_version()}; {os.cpu_count()} cores; {platform.machine()}; "
+          f"medians of {rounds} rounds; ratios are to the official sync SDK (sdk)\n")
+    print(table.render())
+    print(f"\n({time.monotonic() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
