@@ -9,7 +9,7 @@ import requests
 
 from ._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from ._exceptions import RunError
-from ._models import Run
+from ._models import Run, parse_model
 from ._streaming import RunStream, check_event_stream, open_run_stream
 from ._transport import Transport, drop_none, path, status_error
 
@@ -276,7 +276,8 @@ class Runs:
             "POST", _runs_path(thread_id), json=payload, headers=headers, timeout=timeout,
             max_retries=max_retries, creates_run=True,
         )
-        return Run.from_api(self._transport.read_json(response, "POST", response.url))
+        return parse_model(Run, self._transport.read_json(response, "POST", response.url),
+                           method="POST", url=response.url)
 
     def create_batch(
         self,
@@ -299,7 +300,10 @@ class Runs:
             "POST", "/runs/batch", json=[drop_none(p) for p in payloads], headers=headers,
             timeout=timeout, max_retries=max_retries, creates_run=True,
         )
-        return [Run.from_api(item) for item in self._transport.read_json(response, "POST", response.url)]
+        runs = self._transport.read_json(response, "POST", response.url)
+        if not isinstance(runs, list):
+            runs = [runs]  # parse_model then names what came instead of a list
+        return [parse_model(Run, item, method="POST", url=response.url) for item in runs]
 
     def get(
         self,
@@ -317,7 +321,8 @@ class Runs:
         """
         url = _runs_path(thread_id, run_id)
         response = self._transport.request("GET", url, headers=headers, timeout=timeout, max_retries=max_retries)
-        return Run.from_api(self._transport.read_json(response, "GET", response.url))
+        return parse_model(Run, self._transport.read_json(response, "GET", response.url),
+                           method="GET", url=response.url)
 
     def join(
         self,

@@ -160,8 +160,8 @@ class _EventSource:
 
     def parts(self) -> Generator[StreamPart, None, None]:
         """Yield the stream's parts until its end; resume after a drop if the run allows."""
-        delivered = 0
-        attempts = 0
+        delivered = delivered_before = 0
+        attempts = 0  # consecutive resumes that brought no new event
         loads = _json.loads
         decode_errors = _json.JSONDecodeError
         while True:
@@ -195,9 +195,12 @@ class _EventSource:
                 reason = f"the connection dropped ({type(exc).__name__}: {exc})"
             finally:
                 self.response.close()
+            if delivered > delivered_before:
+                attempts = 0  # the last connection made progress: a new drop starts afresh
             self.last_event_id = decoder.last_event_id
             self.response = self._resume(reason, delivered, attempts)
             attempts += 1
+            delivered_before = delivered
 
     def _resume(self, reason: str, delivered: int, attempts: int) -> requests.Response:
         """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise."""

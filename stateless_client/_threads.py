@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal, Mapping
 
 from ._config import NOT_GIVEN, NotGiven, TimeoutArg
-from ._models import Thread
+from ._models import Thread, parse_model
 from ._transport import Transport, drop_none, path
 
 __all__ = ["Threads"]
@@ -49,7 +49,8 @@ class Threads:
         response = self._transport.request(
             "POST", "/threads", json=payload, headers=headers, timeout=timeout, max_retries=max_retries
         )
-        return Thread.from_api(self._transport.read_json(response, "POST", response.url))
+        return parse_model(Thread, self._transport.read_json(response, "POST", response.url),
+                           method="POST", url=response.url)
 
     def get(
         self,
@@ -67,7 +68,8 @@ class Threads:
         response = self._transport.request(
             "GET", path("threads", thread_id), headers=headers, timeout=timeout, max_retries=max_retries
         )
-        return Thread.from_api(self._transport.read_json(response, "GET", response.url))
+        return parse_model(Thread, self._transport.read_json(response, "GET", response.url),
+                           method="GET", url=response.url)
 
     def delete(
         self,

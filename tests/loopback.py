@@ -90,8 +90,9 @@ class ScriptedServer:
         self.connections: list[Connection] = []
         self.errors: list[BaseException] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(TIMEOUT)
+        self._listener.settimeout(0.05)
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
     def __enter__(self) -> ScriptedServer:
@@ -99,18 +100,32 @@ class ScriptedServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._listener.close()
+        self._stopping.set()  # a handler the test did not need is not waited for
         self._thread.join(TIMEOUT)
+        self._listener.close()
         for connection in self.connections:
             connection.sock.close()
         if self.errors:
             raise self.errors[0]
 
+    def _accept(self) -> socket.socket | None:
+        deadline = threading.Event()
+        timer = threading.Timer(TIMEOUT, deadline.set)
+        timer.start()
+        try:
+            while not (self._stopping.is_set() or deadline.is_set()):
+                try:
+                    return self._listener.accept()[0]
+                except TimeoutError:
+                    continue
+            return None
+        finally:
+            timer.cancel()
+
     def _serve(self) -> None:
         for handler in self.handlers:
-            try:
-                sock, _ = self._listener.accept()
-            except OSError:
+            sock = self._accept()
+            if sock is None:
                 return
             sock.settimeout(TIMEOUT)
             try:

@@ -258,3 +258,37 @@ def test_cut_stateless_run_reports_the_servers_404(server: LocalServer, make_cli
     assert caught.value.run_id == stream.run_id is not None
     assert caught.value.events_delivered == 2  # metadata and event 0
     assert "404" in caught.value.reason
+
+
+def _one_event_then_reset(n: int) -> Any:
+    def handler(conn: Connection) -> None:
+        conn.head(headers={"location": "/runs/r-1/stream"})
+        conn.chunk((METADATA if n == 0 else b"") + sse("updates", {"n": n}, str(n)))
+        conn.reset()
+
+    return handler
+
+
+def test_many_drops_that_each_make_progress_are_all_resumed(make_client: Any) -> None:
+    def last(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(sse("updates", {"n": 7}, "7"))
+        conn.end_chunks()
+
+    handlers = [_one_event_then_reset(n) for n in range(7)] + [last]
+    with ScriptedServer(*handlers) as server:
+        parts = list(make_client(server.url).runs.stream(None, "agent", stream_resumable=True))
+    assert [p.data["n"] for p in parts if p.event == "updates"] == list(range(8))
+    assert [r.headers.get("last-event-id") for r in server.requests[1:]] == [str(n) for n in range(7)]
+
+
+def test_resumes_that_bring_nothing_give_up_after_five(make_client: Any) -> None:
+    def nothing(conn: Connection) -> None:
+        conn.head()
+        conn.reset()
+
+    with ScriptedServer(_drop_after_two, *[nothing] * 6) as server, \
+            pytest.raises(StreamInterruptedError, match="gave up after 5 resume attempts") as caught:
+        list(make_client(server.url).runs.stream(None, "agent", stream_resumable=True))
+    assert caught.value.events_delivered == 2
+    assert len(server.requests) == 6  # the stream and 5 attempts
