@@ -245,3 +245,35 @@ def test_retries_are_logged_at_debug_without_secrets(
     assert len(retries) == 1 and retries[0].levelno == logging.DEBUG
     assert "status 429" in retries[0].getMessage()
     assert all(SECRET not in record.getMessage() for record in caplog.records)
+
+
+def test_a_per_call_timeout_overrides_the_clients(make_client: Any) -> None:
+    with ScriptedServer(never_answer) as server:
+        client = make_client(server.url, timeout=Timeout(connect=5, read=TIMEOUT))
+        with pytest.raises(APITimeoutError, match=r"0\.2 s"):
+            client.runs.wait(None, "agent", timeout=0.2)
+
+
+def test_timeout_values() -> None:
+    assert Timeout.of(None) == Timeout(connect=None, read=None)
+    assert Timeout.of(3) == Timeout(connect=3, read=3)
+    assert Timeout.of(Timeout(read=9)).as_requests() == (5.0, 9)
+    for bad in (0, -1, "10", True):
+        with pytest.raises(ValueError, match="timeout"):
+            Timeout.of(bad)  # type: ignore[arg-type]
+
+
+def test_connect_timeout_is_typed_and_retried_even_for_a_run(sleeps: list[float]) -> None:
+    import requests
+    import responses
+
+    with responses.RequestsMock() as api:
+        api.post("http://slow.test/runs/wait", body=requests.ConnectTimeout("connect timed out"))
+        api.post("http://slow.test/runs/wait", json={"ok": True})
+        client = get_client(url="http://slow.test", api_key=None, timeout=Timeout(connect=1.5))
+        client._transport.sleep = sleeps.append
+        assert client.runs.wait(None, "agent") == {"ok": True}
+        api.post("http://slow.test/threads", body=requests.ConnectTimeout("connect timed out"))
+        with pytest.raises(APITimeoutError, match=r"connect timeout of 1\.5 s"):
+            client.threads.create(max_retries=0)
+    assert len(sleeps) == 1
