@@ -19,6 +19,8 @@ StreamMode = Literal[
     "values", "updates", "messages", "messages-tuple", "custom", "events", "debug", "tasks", "checkpoints"
 ]
 All = Literal["*"]
+# Parameters of the run methods that are options of the call, not fields of the run.
+_CALL_OPTIONS = frozenset({"self", "thread_id", "headers", "timeout", "max_retries", "raise_error"})
 _REPORTED_STATUS = re.compile(r"^([1-5]\d\d): ?(.*)$", re.DOTALL)
 
 
@@ -26,6 +28,22 @@ def _runs_path(thread_id: str | None, *tail: str) -> str:
     """``/runs/...`` for a stateless run, ``/threads/{id}/runs/...`` for a thread's run."""
     base = "/runs" if thread_id is None else path("threads", thread_id) + "/runs"
     return base + path(*tail)
+
+
+def _run_payload(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body of a run from a run method's ``locals()``.
+
+    Every parameter of ``stream``, ``wait`` and ``create`` other than the call options is a
+    field of the API's run payload under the same name, so a parameter added to a signature
+    is sent without a second list to keep in step. ``None`` values are dropped so the
+    server's defaults apply; so are ``None`` fields of ``command``.
+    """
+    payload = drop_none({key: value for key, value in arguments.items() if key not in _CALL_OPTIONS})
+    if payload.get("command"):
+        payload["command"] = drop_none(payload["command"])
+    else:
+        payload.pop("command", None)
+    return payload
 
 
 class Runs:
@@ -107,31 +125,7 @@ class Runs:
             >>> for part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):  # doctest: +SKIP
             ...     print(part.event, part.data)
         """
-        payload = drop_none(
-            {
-                "assistant_id": assistant_id,
-                "input": input,
-                "command": drop_none(command) if command else None,
-                "stream_mode": stream_mode,
-                "stream_subgraphs": stream_subgraphs,
-                "stream_resumable": stream_resumable,
-                "metadata": metadata,
-                "config": config,
-                "context": context,
-                "checkpoint": checkpoint,
-                "checkpoint_id": checkpoint_id,
-                "interrupt_before": interrupt_before,
-                "interrupt_after": interrupt_after,
-                "feedback_keys": feedback_keys,
-                "on_disconnect": on_disconnect,
-                "on_completion": on_completion,
-                "if_not_exists": if_not_exists,
-                "webhook": webhook,
-                "multitask_strategy": multitask_strategy,
-                "after_seconds": after_seconds,
-                "durability": durability,
-            }
-        )
+        payload = _run_payload(locals())
         return self._open_stream(
             "POST", _runs_path(thread_id, "stream"), json=payload, headers=headers, timeout=timeout,
             max_retries=max_retries, creates_run=True, resumable=bool(stream_resumable),
@@ -184,27 +178,7 @@ class Runs:
             >>> state["messages"][-1]["content"]  # doctest: +SKIP
             'echo: ...'
         """
-        payload = drop_none(
-            {
-                "assistant_id": assistant_id,
-                "input": input,
-                "command": drop_none(command) if command else None,
-                "metadata": metadata,
-                "config": config,
-                "context": context,
-                "checkpoint": checkpoint,
-                "checkpoint_id": checkpoint_id,
-                "interrupt_before": interrupt_before,
-                "interrupt_after": interrupt_after,
-                "webhook": webhook,
-                "on_disconnect": on_disconnect,
-                "on_completion": on_completion,
-                "multitask_strategy": multitask_strategy,
-                "if_not_exists": if_not_exists,
-                "after_seconds": after_seconds,
-                "durability": durability,
-            }
-        )
+        payload = _run_payload(locals())
         return self._final_state(
             "POST", _runs_path(thread_id, "wait"), json=payload, headers=headers, timeout=timeout,
             max_retries=max_retries, creates_run=True, raise_error=raise_error,
@@ -249,29 +223,7 @@ class Runs:
             >>> run = client.runs.create(None, "agent", input=data)  # doctest: +SKIP
             >>> client.runs.join(run.thread_id, run.run_id)  # doctest: +SKIP
         """
-        payload = drop_none(
-            {
-                "assistant_id": assistant_id,
-                "input": input,
-                "command": drop_none(command) if command else None,
-                "stream_mode": stream_mode,
-                "stream_subgraphs": stream_subgraphs,
-                "stream_resumable": stream_resumable,
-                "metadata": metadata,
-                "config": config,
-                "context": context,
-                "checkpoint": checkpoint,
-                "checkpoint_id": checkpoint_id,
-                "interrupt_before": interrupt_before,
-                "interrupt_after": interrupt_after,
-                "webhook": webhook,
-                "multitask_strategy": multitask_strategy,
-                "if_not_exists": if_not_exists,
-                "on_completion": on_completion,
-                "after_seconds": after_seconds,
-                "durability": durability,
-            }
-        )
+        payload = _run_payload(locals())
         response = self._transport.request(
             "POST", _runs_path(thread_id), json=payload, headers=headers, timeout=timeout,
             max_retries=max_retries, creates_run=True,
