@@ -1,7 +1,8 @@
 """Compare this client with the official sync SDK and hand-rolled sseclient-py, in one run.
 
-    python -m benchmarks            # the full table (about 10 minutes on 2 cores)
-    python -m benchmarks --quick    # a smoke run in under a minute; CI runs it
+    python -m benchmarks                      # the full table (about 6 minutes on 2 cores)
+    python -m benchmarks --quick              # a smoke run in under a minute; CI runs it
+    python -m benchmarks --only throughput    # re-measure one section
 
 Every measurement runs in a fresh process, clients alternating (A B C D A B C D ...), against a
 loopback SSE server of its own (``benchmarks/server.py``) and, for per-run overhead, a real
@@ -52,8 +53,8 @@ QUICK: dict[str, Any] = {
     "shared": {"threads": 8, "runs": 1},
     "sseclient_big_limit": 3.0,
 }
-# (scenario label, metric, better) rows of the table
 HIGHER, LOWER = "higher", "lower"
+SECTIONS = ("throughput", "latency", "big", "volume", "import", "real-server")
 
 
 def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
@@ -146,7 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute (CI smoke run)")
     parser.add_argument("--no-real-server", action="store_true", help="skip the langgraph dev figures")
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="run only this section (repeatable), e.g. to re-measure one row")
     args = parser.parse_args(argv)
+    wanted = set(args.only or SECTIONS)
     plan = QUICK if args.quick else FULL
     rounds = plan["rounds"]
     table = Table(CLIENTS)
@@ -154,17 +158,18 @@ def main(argv: list[str] | None = None) -> int:
 
     process, url = start_bench_server()
     try:
-        spec = plan["throughput"]
-        results = alternate(CLIENTS, rounds, "throughput", url, spec)
-        label = f"{spec['n']:,} x {spec['size']} B updates"
-        table.add(label, "events_per_s", results, HIGHER, "{:,.0f}")
-        table.add(label, "cpu_us_per_event", results, LOWER, "{:.2f}")
-        for framing in ("chunked", "close"):
+        if "throughput" in wanted:
+            spec = plan["throughput"]
+            results = alternate(CLIENTS, rounds, "throughput", url, spec)
+            label = f"{spec['n']:,} x {spec['size']} B updates"
+            table.add(label, "events_per_s", results, HIGHER, "{:,.0f}")
+            table.add(label, "cpu_us_per_event", results, LOWER, "{:.2f}")
+        for framing in ("chunked", "close") if "latency" in wanted else ():
             results = alternate(CLIENTS, rounds, "latency", url, {**plan["latency"], "framing": framing})
             label = f"latency, events {plan['latency']['interval'] * 1000:.0f} ms apart, {framing}"
             for metric in ("p50_ms", "p99_ms", "max_ms"):
                 table.add(label, metric, results, LOWER, "{:.2f}")
-        for size in plan["big"]:
+        for size in plan["big"] if "big" in wanted else ():
             worker("stateless", "big", url, {"size": size, "framing": "chunked"})  # server builds its cache
             # sseclient-py assembles a long line quadratically: 4 MiB takes ~25 s here.
             results = alternate(CLIENTS, rounds, "big", url, {"size": size, "framing": "chunked"},
@@ -173,21 +178,23 @@ def main(argv: list[str] | None = None) -> int:
             table.add(label, "wall_s", results, LOWER, "{:.2f}")
             table.add(label, "peak_rss_mb", results, LOWER, "{:,.0f}")
             table.add(label, "growth_over_size", results, LOWER, "{:.2f}")
-        results = alternate(CLIENTS, 1, "volume", url, plan["volume"])
-        label = f"{plan['volume']['total'] // MiB} MiB stream of 64 KiB events"
-        table.add(label, "growth_mb", results, LOWER, "{:+.1f}", ratio=False)
-        table.add(label, "rss_end_mb", results, LOWER, "{:.0f}")
+        if "volume" in wanted:
+            results = alternate(CLIENTS, 1, "volume", url, plan["volume"])
+            label = f"{plan['volume']['total'] // MiB} MiB stream of 64 KiB events"
+            table.add(label, "growth_mb", results, LOWER, "{:+.1f}", ratio=False)
+            table.add(label, "rss_end_mb", results, LOWER, "{:.0f}")
     finally:
         process.kill()
         process.wait()
 
-    imports = {
-        "stateless": {"import_ms": import_time("stateless_client", plan["import_repeats"])},
-        "sdk": {"import_ms": import_time("langgraph_sdk", plan["import_repeats"])},
-    }
-    table.add("cold import", "import_ms", imports, LOWER, "{:.0f}")
+    if "import" in wanted:
+        imports = {
+            "stateless": {"import_ms": import_time("stateless_client", plan["import_repeats"])},
+            "sdk": {"import_ms": import_time("langgraph_sdk", plan["import_repeats"])},
+        }
+        table.add("cold import", "import_ms", imports, LOWER, "{:.0f}")
 
-    if not args.no_real_server:
+    if "real-server" in wanted and not args.no_real_server:
         from stateless_client._local_server import LocalServer
 
         with LocalServer(ROOT / "stateless_client" / "_demo") as server:
