@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import doctest
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from stateless_client._local_server import LocalServer
@@ -52,3 +55,15 @@ def test_readme_example(server: LocalServer) -> None:
     readme = (ROOT / "README.md").read_text().replace("http://127.0.0.1:2024", server.url)
     printed = _run(readme, {})
     assert "'content': 'echo: Hello! My name is Bagatur and I am 26 years old.'" in printed
+
+
+def test_the_readme_main_command_runs_the_demo_on_its_own_server() -> None:
+    """``python -m stateless_client demo``: starts langgraph dev, runs the docs example, stops."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "stateless_client", "demo"], capture_output=True, text=True,
+                          timeout=300, env=env, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "{'agent': {'messages': [{'content': 'echo: Hello! My name is Bagatur and I am 26 years old.'" in out
+    assert "'type': 'human'" in out.split("Waiting for stateless results:")[1]
+    assert "Server ready at http://127.0.0.1:" in done.stderr
