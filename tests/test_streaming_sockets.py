@@ -292,3 +292,19 @@ def test_resumes_that_bring_nothing_give_up_after_five(make_client: Any) -> None
         list(make_client(server.url).runs.stream(None, "agent", stream_resumable=True))
     assert caught.value.events_delivered == 2
     assert len(server.requests) == 6  # the stream and 5 attempts
+
+
+def test_heartbeats_keep_a_quiet_run_alive_past_the_read_timeout(make_client: Any) -> None:
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(METADATA)
+        for _ in range(6):  # 1.2 s of heartbeats, each within the 0.5 s read timeout
+            threading.Event().wait(0.2)
+            conn.chunk(b": heartbeat\n\n")
+        conn.chunk(sse("values", {"done": True}))
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url, timeout=Timeout(connect=5, read=0.5))
+        parts = list(client.runs.stream(None, "agent"))
+    assert [(p.event, p.data) for p in parts][1:] == [("values", {"done": True})]  # heartbeats are silent
