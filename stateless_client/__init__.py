@@ -1,9 +1,11 @@
 """A synchronous client for stateless (and stateful) runs on the LangGraph Platform API.
 
     >>> from stateless_client import get_client
-    >>> client = get_client(url="http://127.0.0.1:2024")
-    >>> for chunk in client.runs.stream(None, "agent", input=data, stream_mode="updates"):  # doctest: +SKIP
-    ...     print(chunk.data)
+    >>> client = get_client(url=SERVER_URL)  # e.g. "http://127.0.0.1:2024"
+    >>> for chunk in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
+    ...     if chunk.data and "run_id" not in chunk.data:
+    ...         print(chunk.data)
+    {'agent': {'messages': [{'content': 'echo: Hello! My name is Bagatur and I am 26 years old.', ...}]}}
 
 Everything public is re-exported here; modules whose names start with ``_`` are private.
 ``stateless_client.sse`` is the public server-sent-events decoder.

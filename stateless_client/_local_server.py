@@ -33,9 +33,10 @@ def free_port() -> int:
 class LocalServer:
     """A ``langgraph dev`` process serving the graphs of ``graphs_dir`` (with its langgraph.json).
 
-    Example:
-        >>> with LocalServer(Path("tests/graphs")) as server:  # doctest: +SKIP
-        ...     client = get_client(url=server.url)
+    Example (the test suite's ``server`` fixture does this)::
+
+        with LocalServer(Path("tests/graphs")) as server:
+            client = get_client(url=server.url)
     """
 
     def __init__(self, graphs_dir: Path, *, startup_timeout: float = 120.0) -> None:

@@ -122,8 +122,10 @@ class Runs:
             InvalidResponseError: the answer was not an event stream.
 
         Example:
-            >>> for part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):  # doctest: +SKIP
+            >>> for part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
             ...     print(part.event, part.data)
+            metadata {'run_id': '...', 'attempt': 1}
+            updates {'agent': {'messages': [{'content': 'echo: Hello! ...', ...}]}}
         """
         payload = _run_payload(locals())
         return self._open_stream(
@@ -174,9 +176,9 @@ class Runs:
             APIStatusError, APIConnectionError, InvalidResponseError: as for ``stream``.
 
         Example:
-            >>> state = client.runs.wait(None, "agent", input=data)  # doctest: +SKIP
-            >>> state["messages"][-1]["content"]  # doctest: +SKIP
-            'echo: ...'
+            >>> state = client.runs.wait(None, "agent", input=data)
+            >>> state["messages"][-1]["content"]
+            'echo: Hello! My name is Bagatur and I am 26 years old.'
         """
         payload = _run_payload(locals())
         return self._final_state(
@@ -220,8 +222,9 @@ class Runs:
             The new ``Run`` (status ``"pending"``).
 
         Example:
-            >>> run = client.runs.create(None, "agent", input=data)  # doctest: +SKIP
-            >>> client.runs.join(run.thread_id, run.run_id)  # doctest: +SKIP
+            >>> run = client.runs.create(None, "agent", input=data)
+            >>> client.runs.join(run.thread_id, run.run_id)["messages"][-1]["content"]
+            'echo: Hello! My name is Bagatur and I am 26 years old.'
         """
         payload = _run_payload(locals())
         response = self._transport.request(

@@ -50,9 +50,11 @@ class RunStream:
     which other servers send, also ends it).
 
     Example:
-        >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:  # doctest: +SKIP
+        >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:
         ...     for part in stream:
-        ...         print(part.event, part.data)
+        ...         print(part.event, part.namespace)
+        metadata ()
+        updates ()
 
     Iteration raises:
         RunError: the run failed (an ``error`` event).

@@ -40,8 +40,9 @@ class Threads:
             The new ``Thread``.
 
         Example:
-            >>> thread = client.threads.create()  # doctest: +SKIP
-            >>> client.runs.wait(thread.thread_id, "agent", input=data)  # doctest: +SKIP
+            >>> thread = client.threads.create()
+            >>> len(client.runs.wait(thread.thread_id, "agent", input=data)["messages"])
+            2
         """
         payload = drop_none(
             {"metadata": metadata, "thread_id": thread_id, "if_exists": if_exists, "graph_id": graph_id}

@@ -1,26 +1,16 @@
-"""Shared fixtures: one real ``langgraph dev`` server per test session, and clients for it."""
+"""Shared fixtures: clients of the real ``langgraph dev`` server (``server``: ../conftest.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from conftest import SEED_INPUT
 from stateless_client import Client, get_client
 from stateless_client._local_server import LocalServer
 
-GRAPHS = Path(__file__).parent / "graphs"
-SEED_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatur and I am 26 years old."}]}
-
 collect_ignore = ["graphs"]
-
-
-@pytest.fixture(scope="session")
-def server() -> Iterator[LocalServer]:
-    """The real LangGraph API server, serving ``tests/graphs``."""
-    with LocalServer(GRAPHS) as running:
-        yield running
 
 
 @pytest.fixture
