@@ -13,6 +13,7 @@ from stateless_client import (
     NotFoundError,
     Run,
     RunError,
+    StreamClosedError,
     StreamPart,
     Thread,
     UnprocessableEntityError,
@@ -234,6 +235,6 @@ def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
         if part.event == "custom":
             break  # leaving the loop closes the connection at once
     assert stream.run_id is not None
-    with pytest.raises(Exception, match="closed"):
+    with pytest.raises(StreamClosedError):
         iter(stream)
     assert _wait_for_status(client, thread.thread_id, stream.run_id, {final}) == final
