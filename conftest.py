@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,6 +13,10 @@ from stateless_client import get_client
 from stateless_client._local_server import LocalServer
 
 GRAPHS = Path(__file__).parent / "tests" / "graphs"
+# Graph files are loaded by langgraph dev, not imported as library code.
+collect_ignore = ["stateless_client/_demo/graph.py"]
+# An example that calls the shared ``client`` or names ``SERVER_URL`` needs the server.
+_USES_SERVER = re.compile(r"(?<![.\w])client\.|\bSERVER_URL\b")
 SEED_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatur and I am 26 years old."}]}
 
 
@@ -24,9 +29,12 @@ def server() -> Iterator[LocalServer]:
 
 @pytest.fixture(autouse=True)
 def _examples_talk_to_the_real_server(request: pytest.FixtureRequest, doctest_namespace: dict[str, Any]) -> None:
-    """Give docstring examples ``client``, ``data`` and ``SERVER_URL`` (only doctests start the server)."""
-    if isinstance(request.node, pytest.DoctestItem) and "client" not in doctest_namespace:
+    """Give docstring examples ``data`` (the docs' input) and, to an example that uses them,
+    ``client`` and ``SERVER_URL``: only such an example starts the server."""
+    if not isinstance(request.node, pytest.DoctestItem):
+        return
+    doctest_namespace.setdefault("data", SEED_INPUT)
+    sources = "".join(example.source for example in request.node.dtest.examples)
+    if "client" not in doctest_namespace and _USES_SERVER.search(sources):
         server = request.getfixturevalue("server")
-        doctest_namespace.update(
-            client=get_client(url=server.url, api_key=None), data=SEED_INPUT, SERVER_URL=server.url
-        )
+        doctest_namespace.update(client=get_client(url=server.url, api_key=None), SERVER_URL=server.url)

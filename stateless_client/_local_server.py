@@ -50,8 +50,11 @@ class LocalServer:
 
     def start(self) -> str:
         """Start the server, wait until ``/ok`` answers, and return its URL."""
-        if shutil.which("langgraph") is None and not _module_available("langgraph_cli"):
-            raise RuntimeError('langgraph dev is not installed: pip install -e ".[local]"')
+        if not (_module_available("langgraph_cli") and _module_available("langgraph_api")):
+            raise RuntimeError(
+                'langgraph dev is not installed: pip install -e ".[local]" '
+                "(its in-memory server, langgraph-api, needs Python 3.11 or newer)"
+            )
         self._workdir = tempfile.TemporaryDirectory(prefix="stateless-client-server-")
         workdir = Path(self._workdir.name)
         shutil.copytree(self.graphs_dir, workdir, dirs_exist_ok=True)
