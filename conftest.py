@@ -1,5 +1,6 @@
-"""Root fixtures: one real ``langgraph dev`` server per test session, shared by the tests in
-``tests/`` and by the docstring examples in ``stateless_client/``, which run against it."""
+"""Shared fixtures: one real ``langgraph dev`` server per test session, clients of it, and the
+docs' input; used by the tests in ``tests/`` and by the docstring examples in
+``stateless_client/``, which run against the same server."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from stateless_client import get_client
+from stateless_client import Client, get_client
 from stateless_client._local_server import LocalServer
 
 GRAPHS = Path(__file__).parent / "tests" / "graphs"
 # Graph files are loaded by langgraph dev, not imported as library code.
-collect_ignore = ["stateless_client/_demo/graph.py"]
+collect_ignore = ["stateless_client/_demo/graph.py", "tests/graphs"]
 # An example that calls the shared ``client`` or names ``SERVER_URL`` needs the server.
 _USES_SERVER = re.compile(r"(?<![.\w])client\.|\bSERVER_URL\b")
 SEED_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatur and I am 26 years old."}]}
@@ -25,6 +26,19 @@ def server() -> Iterator[LocalServer]:
     """The real LangGraph API server, serving ``tests/graphs``; started on first use."""
     with LocalServer(GRAPHS) as running:
         yield running
+
+
+@pytest.fixture
+def client(server: LocalServer) -> Iterator[Client]:
+    """A client of the real server, without an API key."""
+    with get_client(url=server.url, api_key=None) as made:
+        yield made
+
+
+@pytest.fixture
+def seed_input() -> dict[str, object]:
+    """The stateless-runs docs' input (a fresh copy per test)."""
+    return {"messages": [dict(message) for message in SEED_INPUT["messages"]]}
 
 
 @pytest.fixture(autouse=True)
