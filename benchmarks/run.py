@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             results = alternate(REAL_CLIENTS, 1, "shared", server.url, spec)
             label = f"langgraph dev, {spec['threads']} threads share a client"
             table.add(label, "runs_per_s", results, HIGHER, "{:.1f}")
+            table.add(label, "cpu_ms_per_run", results, LOWER, "{:.2f}")
             table.add(label, "errors", results, LOWER, "{:.0f}", ratio=False)
             table.add(label, "pool_warnings", results, LOWER, "{:.0f}", ratio=False)
 

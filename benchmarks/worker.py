@@ -177,14 +177,15 @@ def shared(client_name: str, url: str, params: dict[str, Any]) -> dict[str, floa
                 errors.append(repr(exc))
 
     threads = [threading.Thread(target=work) for _ in range(params["threads"])]
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     total = params["threads"] * params["runs"]
-    return {"runs_per_s": total / wall, "errors": len(errors), "pool_warnings": len(warnings)}
+    return {"runs_per_s": total / wall, "cpu_ms_per_run": cpu / (2 * total) * 1000, "errors": len(errors),
+            "pool_warnings": len(warnings)}
 
 
 SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
