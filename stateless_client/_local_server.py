@@ -7,6 +7,7 @@ directory.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -125,6 +126,4 @@ class LocalServer:
 
 
 def _module_available(name: str) -> bool:
-    import importlib.util
-
     return importlib.util.find_spec(name) is not None

@@ -7,7 +7,7 @@ from typing import Any, Literal, Mapping, Sequence
 
 import requests
 
-from ._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
+from ._config import NOT_GIVEN, NotGiven, TimeoutArg
 from ._exceptions import RunError
 from ._models import Run, parse_model
 from ._streaming import RunStream, check_event_stream, open_run_stream
@@ -384,7 +384,7 @@ class Runs:
         check_event_stream(response, method, url)
         return open_run_stream(
             transport, response, method=method, url=url,
-            timeout=transport.timeout if timeout is NOT_GIVEN else Timeout.of(timeout),
+            timeout=transport.timeout_for(timeout),
             resumable=resumable, resume_location=None if creates_run else stream_path,
             last_event_id=last_event_id,
         )

@@ -175,6 +175,10 @@ class Transport:
         if self._owns_session:
             self._session.close()
 
+    def timeout_for(self, timeout: Timeout | float | NotGiven | None) -> Timeout:
+        """The limits of one call: the client's, unless the call passed ``timeout``."""
+        return self.timeout if timeout is NOT_GIVEN else Timeout.of(timeout)
+
     def url(self, path_or_url: str) -> str:
         """The absolute URL for an API path (or a same-origin URL from a ``Location``)."""
         return urljoin(self.base_url + "/", path_or_url.lstrip("/")) if "://" not in path_or_url else path_or_url
@@ -211,7 +215,7 @@ class Transport:
                 f"refusing to send a request to {_origin_text(url)}, another origin than "
                 f"{_origin_text(self.base_url)}", method=method, url=url,
             )
-        limits = self.timeout if timeout is NOT_GIVEN else Timeout.of(timeout)
+        limits = self.timeout_for(timeout)
         retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
         send_headers = self._request_headers(headers)
         body: bytes | None = None

@@ -131,14 +131,12 @@ class EventDecoder:
                 if "\r" in text:
                     after_cr = text[-1] == "\r"
                     text = text.replace("\r\n", "\n").replace("\r", "\n")
-                if "\n" not in text:  # the middle of a long line: keep it without a copy
-                    pending.append(text)
-                    pending_length += len(text)
-                    if pending_length > limit:
-                        raise EventLineTooLong(pending_length, limit, pending[0][:80])
-                    continue
-                lines = text.split("\n")
-                tail = lines.pop()
+                if "\n" in text:
+                    lines = text.split("\n")
+                    tail = lines.pop()
+                else:  # the middle of a long line: kept whole, without split's copy
+                    lines = []
+                    tail = text
                 if pending and lines:
                     pending.append(lines[0])
                     if _starts_data_field(pending):
