@@ -11,11 +11,11 @@ from typing import Any, Iterator
 import pytest
 
 from stateless_client import Client, get_client
-from stateless_client._local_server import LocalServer
+from stateless_client._dev.local_server import LocalServer
 
 GRAPHS = Path(__file__).parent / "tests" / "graphs"
 # Graph files are loaded by langgraph dev, not imported as library code.
-collect_ignore = ["stateless_client/_demo/graph.py", "tests/graphs"]
+collect_ignore = ["stateless_client/_dev/demo/graph.py", "tests/graphs"]
 # An example that calls the shared ``client`` or names ``SERVER_URL`` needs the server.
 _USES_SERVER = re.compile(r"(?<![.\w])client\.|\bSERVER_URL\b")
 SEED_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatur and I am 26 years old."}]}

@@ -195,9 +195,9 @@ def main(argv: list[str] | None = None) -> int:
         table.add("cold import", "import_ms", imports, LOWER, "{:.0f}")
 
     if "real-server" in wanted and not args.no_real_server:
-        from stateless_client._local_server import LocalServer
+        from stateless_client._dev.local_server import LocalServer
 
-        with LocalServer(ROOT / "stateless_client" / "_demo") as server:
+        with LocalServer(ROOT / "stateless_client" / "_dev" / "demo") as server:
             # langgraph dev takes ~1 s to start any run, whatever the client: the CPU figures
             # are the client's own overhead.
             results = alternate(REAL_CLIENTS, plan["real_rounds"], "roundtrip", server.url, plan["roundtrip"])

@@ -8,7 +8,8 @@
     {'agent': {'messages': [{'content': 'echo: Hello! My name is Bagatur and I am 26 years old.', ...}]}}
 
 Everything public is re-exported here; modules whose names start with ``_`` are private.
-``stateless_client.sse`` is the public server-sent-events decoder.
+``stateless_client.sse`` is the public server-sent-events decoder and ``stateless_client.types``
+holds the named types of the signatures (the official SDK's ``langgraph_sdk.schema`` names).
 """
 
 from ._client import Client, get_client
@@ -32,10 +33,10 @@ from ._exceptions import (
     StreamInterruptedError,
     UnprocessableEntityError,
 )
+from ._http.stream import RunStream
 from ._models import Run, StreamPart, Thread
-from ._runs import Runs
-from ._streaming import RunStream
-from ._threads import Threads
+from ._resources.runs import Runs
+from ._resources.threads import Threads
 from ._version import __version__
 
 __all__ = [

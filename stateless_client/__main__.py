@@ -40,10 +40,10 @@ def _server(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from ._local_server import LocalServer
+    from ._dev.local_server import LocalServer
 
     print("Starting a local langgraph dev server ...", file=sys.stderr)
-    with LocalServer(Path(__file__).parent / "_demo") as server:
+    with LocalServer(Path(__file__).parent / "_dev" / "demo") as server:
         print(f"Server ready at {server.url}\n", file=sys.stderr)
         yield server.url
 

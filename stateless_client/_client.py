@@ -8,13 +8,15 @@ from typing import Mapping
 import requests
 
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Timeout, resolve_api_key
-from ._runs import Runs
-from ._threads import Threads
-from ._transport import Transport
+from ._http.transport import Transport
+from ._resources.runs import Runs
+from ._resources.threads import Threads
 
 __all__ = ["Client", "get_client", "DEFAULT_URL"]
 
-#: Where ``langgraph dev`` listens by default.
+#: Where ``langgraph dev`` listens by default. The official sync SDK defaults to
+#: ``http://localhost:8123`` (the old ``langgraph up`` port); a local dev server is what a
+#: client without a URL most likely means today, and ``127.0.0.1`` avoids an IPv6 detour.
 DEFAULT_URL = "http://127.0.0.1:2024"
 
 
@@ -93,19 +95,22 @@ class Client:
 
 def get_client(
     *,
-    url: str = DEFAULT_URL,
+    url: str | None = None,
     api_key: str | NotGiven | None = NOT_GIVEN,
     headers: Mapping[str, str] | None = None,
     timeout: Timeout | float | None = DEFAULT_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     session: requests.Session | None = None,
 ) -> Client:
-    """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_client``.
+    """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_sync_client``.
+
+    ``url=None`` (the default) means ``DEFAULT_URL``, the local ``langgraph dev`` server.
 
     Example:
         >>> get_client(url="http://127.0.0.1:2024", api_key=None).url
         'http://127.0.0.1:2024'
     """
     return Client(
-        url, api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session
+        DEFAULT_URL if url is None else url,
+        api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session,
     )

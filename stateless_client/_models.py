@@ -1,8 +1,10 @@
-"""Data models: what the API returns, as frozen dataclasses.
+"""Data models: what the API returns, as frozen dataclasses that also read as the JSON.
 
-``Run`` and ``Thread`` are built with ``dataclasses-json`` and ignore fields they do not know,
-so a newer server never breaks an older client. ``StreamPart`` is built once per streamed
-event, so it is a plain slotted dataclass and never goes through ``dataclasses-json``.
+``Run``, ``Thread``, ... are built with ``dataclasses-json``: typed attributes for new code, and
+a read-only mapping of the server's JSON for code written against the official SDK's dicts.
+Fields they do not know are kept (in the mapping and ``to_dict()``), so a newer server loses
+nothing. ``StreamPart`` is built once per streamed event, so it is a ``NamedTuple``, like the
+SDK's, and never goes through ``dataclasses-json``.
 """
 
 # No ``from __future__ import annotations`` here: dataclasses-json resolves the field types
@@ -10,7 +12,7 @@ event, so it is a plain slotted dataclass and never goes through ``dataclasses-j
 # each time (0.8 ms per Run).
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Mapping, Optional, TypeVar
+from typing import Any, Iterator, Mapping, NamedTuple, Optional, TypeVar
 
 from dataclasses_json import DataClassJsonMixin, Undefined, config
 
@@ -35,8 +37,14 @@ def _timestamp(value: Any) -> Optional[datetime]:
 _TIMESTAMP = config(decoder=_timestamp, encoder=lambda v: v.isoformat() if v else None)
 
 
-class _Model(DataClassJsonMixin):
-    """Shared ``dataclasses-json`` behaviour: unknown fields are dropped, not errors.
+class _Model(DataClassJsonMixin, Mapping[str, Any]):
+    """A frozen dataclass of what the server sent that also reads as that JSON object.
+
+    Attributes are typed (timestamps are ``datetime``); subscripting gives the JSON value
+    exactly as the server sent it (timestamps as strings), as the official SDK's dicts do:
+    ``thread["thread_id"]``, ``thread.get("metadata")``, ``"values" in state``,
+    ``dict(thread)``, ``==`` against the equal dict. ``to_dict()`` returns every field the
+    server sent, unknown ones included, so nothing from a newer server is lost.
 
     ``from_api`` gives what ``from_dict(payload, infer_missing=True)`` gives (a test pins
     this), from the same field declarations and ``dataclasses-json`` decoders, without its
@@ -44,6 +52,7 @@ class _Model(DataClassJsonMixin):
     """
 
     dataclass_json_config = _IGNORE_UNKNOWN
+    __hash__ = None  # type: ignore[assignment]  # equal to a dict, so unhashable like one
 
     @classmethod
     def from_api(cls: "type[_M]", payload: Mapping[str, Any]) -> "_M":
@@ -59,7 +68,47 @@ class _Model(DataClassJsonMixin):
             if name in payload:
                 value = payload[name]
                 kwargs[name] = decoder(value) if decoder is not None else value
-        return cls(**kwargs)
+        model = cls(**kwargs)
+        object.__setattr__(model, "_raw", dict(payload))
+        return model
+
+    @classmethod
+    def from_dict(cls: "type[_M]", kvs: Any, *, infer_missing: bool = False) -> "_M":
+        """``dataclasses-json``'s ``from_dict``, keeping every field of ``kvs`` for ``to_dict``."""
+        model = super().from_dict(kvs, infer_missing=infer_missing)
+        if isinstance(kvs, Mapping):
+            object.__setattr__(model, "_raw", dict(kvs))
+        return model
+
+    def to_dict(self, encode_json: bool = False) -> "dict[str, Any]":
+        """The JSON object the server sent (a copy), unknown fields included."""
+        return dict(self._json())
+
+    def _json(self) -> "dict[str, Any]":
+        raw: dict[str, Any] | None = self.__dict__.get("_raw")
+        if raw is None:  # built in code, not from JSON: the fields, JSON-encoded
+            raw = super().to_dict(encode_json=True)
+            object.__setattr__(self, "_raw", raw)
+        return raw
+
+    def __getitem__(self, key: str) -> Any:
+        return self._json()[key]
+
+    def __iter__(self) -> "Iterator[str]":
+        return iter(self._json())
+
+    def __len__(self) -> int:
+        return len(self._json())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._json()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Model):
+            return type(self) is type(other) and self._json() == other._json()
+        if isinstance(other, Mapping):
+            return self._json() == dict(other)
+        return NotImplemented
 
 
 _DECODE_PLANS: "dict[type, dict[str, Any]]" = {}
@@ -79,7 +128,7 @@ def parse_model(cls: "type[_M]", payload: Any, *, method: str, url: str) -> "_M"
         ) from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Run(_Model):
     """A run, as ``runs.create``, ``runs.get`` and ``runs.create_batch`` return it.
 
@@ -96,9 +145,10 @@ class Run(_Model):
     metadata: dict[str, Any] = field(default_factory=dict)
     multitask_strategy: Optional[str] = None
     kwargs: dict[str, Any] = field(default_factory=dict)
+    langsmith_session_name: Optional[str] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Thread(_Model):
     """A thread, as ``threads.create`` and ``threads.get`` return it."""
 
@@ -106,14 +156,17 @@ class Thread(_Model):
     status: str = "idle"
     created_at: Optional[datetime] = field(default=None, metadata=_TIMESTAMP)
     updated_at: Optional[datetime] = field(default=None, metadata=_TIMESTAMP)
+    state_updated_at: Optional[datetime] = field(default=None, metadata=_TIMESTAMP)
     metadata: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
     values: Any = None
     interrupts: dict[str, Any] = field(default_factory=dict)
+    ttl: Optional[dict[str, Any]] = None
+    extracted: Optional[dict[str, Any]] = None
 
 
-@dataclass(frozen=True, slots=True)
-class StreamPart:
-    """One event of a run's stream.
+class StreamPart(NamedTuple):
+    """One event of a run's stream: a named tuple ``(event, data, id)``, as in the official SDK.
 
     Attributes:
         event: the SSE event name, e.g. ``"updates"``, ``"metadata"`` or, from a subgraph,
@@ -125,6 +178,7 @@ class StreamPart:
         >>> part = StreamPart("updates|child:abc|grand:def", {"node": {}})
         >>> part.mode, part.namespace
         ('updates', ('child:abc', 'grand:def'))
+        >>> event, data, id = part
     """
 
     event: str

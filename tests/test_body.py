@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stateless_client import StreamInterruptedError, get_client
-from stateless_client._body import InvalidChunkedFraming, _dechunked
+from stateless_client._http.body import InvalidChunkedFraming, _dechunked
 
 from .loopback import Connection, ScriptedServer, _read_request
 

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from stateless_client._local_server import LocalServer
+from stateless_client._dev.local_server import LocalServer
 
 ROOT = Path(__file__).parent.parent
 BLOCK = re.compile(r"```(python|text)\n(.*?)```", re.DOTALL)

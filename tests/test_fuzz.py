@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stateless_client import StatelessClientError, get_client
-from stateless_client._body import InvalidChunkedFraming, _dechunked
+from stateless_client._http.body import InvalidChunkedFraming, _dechunked
 
 SSE_ALPHABET = [b"event: ", b"data: ", b"id: ", b"retry: ", b":", b"\n", b"\r", b"\r\n", b"{", b"}", b'"x"',
                 b"1", b"[", b"]", b"metadata", b"error", b"end", b"updates", b"\xff", b"\xe2\x80", b"\x00", b" "]

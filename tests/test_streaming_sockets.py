@@ -22,7 +22,7 @@ from stateless_client import (
     Timeout,
     get_client,
 )
-from stateless_client._local_server import LocalServer
+from stateless_client._dev.local_server import LocalServer
 
 from .loopback import TIMEOUT, Connection, CuttingProxy, ScriptedServer, gzip_stream
 

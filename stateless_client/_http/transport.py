@@ -1,4 +1,4 @@
-"""Sending requests: URLs, headers, timeouts, retries, redirects, and mapping every failure.
+"""Sending requests: URLs, timeouts, retries, redirects, and mapping every failure.
 
 Every call of the client goes through ``Transport.request``, so there is one place where
 ``requests``/``urllib3`` exceptions and HTTP statuses become this package's exceptions.
@@ -6,44 +6,27 @@ Every call of the client goes through ``Transport.request``, so there is one pla
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import os
-import random
 import threading
 import time
 from typing import Any, Callable, Mapping, NoReturn
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
-import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 
-from . import _json
-from ._config import (
-    INITIAL_RETRY_DELAY,
-    MAX_RETRY_AFTER,
-    MAX_RETRY_DELAY,
-    NOT_GIVEN,
-    NotGiven,
-    Timeout,
-)
-from ._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    InvalidResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
-from ._version import __version__
+from .. import _json
+from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
+from .._exceptions import APIError, InvalidResponseError, snippet, status_error
+from ..types import QueryParamTypes
+from .failures import connection_error, never_sent
+from .headers import call_headers, client_headers
+from .options import Query, RequestOptions
+from .retries import Retry, retries_status, retry_delay
+from .urls import origin, origin_text, path_of
+
+__all__ = ["Transport", "NO_BODY", "drop_none"]
 
 logger = logging.getLogger("stateless_client")
 
@@ -51,52 +34,21 @@ logger = logging.getLogger("stateless_client")
 #: urllib3's "Connection pool is full, discarding connection" churn.
 POOL_MAXSIZE = 64
 MAX_REDIRECTS = 5
-SNIPPET_LENGTH = 200
-
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-_IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-_RETRY_STATUSES_IDEMPOTENT = frozenset({429, 502, 503, 504})
-# A run-creating POST answered with these provably started no run.
-_RETRY_STATUSES_RUN_CREATE = frozenset({429, 503})
 
 
 class _NotSent:
     """Marks "no request body" (``None`` is a valid JSON body)."""
 
+    def __repr__(self) -> str:
+        return "NO_BODY"
 
-NO_BODY = _NotSent()
 
-
-def path(*segments: str) -> str:
-    """Join URL path segments, quoting each so an ID can never change the path."""
-    return "".join("/" + quote(segment, safe="") for segment in segments)
+NO_BODY: Any = _NotSent()
 
 
 def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
     """A request payload without its ``None`` values, so the server's defaults apply."""
     return {key: value for key, value in fields.items() if value is not None}
-
-
-def origin(url: str) -> tuple[str, str, int | None]:
-    """``(scheme, host, port)`` of a URL, with default ports filled in."""
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return (parts.scheme, (parts.hostname or "").lower(), port)
-
-
-def snippet(data: bytes | str, limit: int = SNIPPET_LENGTH) -> str:
-    """The start of a body, whitespace folded, for an error message."""
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-    text = " ".join(text[: limit * 2].split())
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 class Transport:
@@ -121,8 +73,9 @@ class Transport:
         self.origin = origin(self.base_url)
         self.timeout = timeout
         self.max_retries = max_retries
-        self._api_key = api_key
-        self._headers = {"user-agent": f"stateless-client/{__version__}", **(headers or {})}
+        self._has_api_key = bool(api_key)
+        self._headers = client_headers(api_key, headers)
+        self._defaults = RequestOptions(headers=self._headers, timeout=timeout, max_retries=max_retries)
         self._owns_session = session is None
         self._session = session or self._new_session(self.base_url)
         self._session_pid = os.getpid()
@@ -132,10 +85,10 @@ class Transport:
     @property
     def has_api_key(self) -> bool:
         """Whether requests carry an API key (the key itself is never exposed)."""
-        return bool(self._api_key)
+        return self._has_api_key
 
     def __repr__(self) -> str:
-        return f"<Transport {self.base_url} api_key={'***' if self._api_key else None}>"
+        return f"<Transport {self.base_url} api_key={'***' if self._has_api_key else None}>"
 
     @staticmethod
     def _new_session(base_url: str) -> requests.Session:
@@ -175,9 +128,25 @@ class Transport:
         if self._owns_session:
             self._session.close()
 
-    def timeout_for(self, timeout: Timeout | float | NotGiven | None) -> Timeout:
-        """The limits of one call: the client's, unless the call passed ``timeout``."""
-        return self.timeout if timeout is NOT_GIVEN else Timeout.of(timeout)
+    def options(
+        self,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RequestOptions:
+        """Resolve one call's options against the client's defaults (the only place that does)."""
+        if headers is None and params is None and timeout is NOT_GIVEN and max_retries is NOT_GIVEN:
+            return self._defaults
+        if not isinstance(max_retries, NotGiven) and max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        return RequestOptions(
+            headers=call_headers(self._headers, headers),
+            timeout=self.timeout if timeout is NOT_GIVEN else Timeout.of(timeout),
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            params=params or None,
+        )
 
     def url(self, path_or_url: str) -> str:
         """The absolute URL for an API path (or a same-origin URL from a ``Location``)."""
@@ -189,21 +158,20 @@ class Transport:
         self,
         method: str,
         path_or_url: str,
+        options: RequestOptions,
         *,
         json: Any = NO_BODY,
         params: Mapping[str, Any] | None = None,
-        headers: Mapping[str, str] | None = None,
-        timeout: Timeout | float | NotGiven | None = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
         stream: bool = False,
-        creates_run: bool = False,
+        retry: Retry | None = None,
     ) -> requests.Response:
         """Send a request and return the response once its status is known to be good.
 
         Args:
-            creates_run: the request starts a run, so it is retried only when the failure
-                proves no run started (connect failure, 429, 503).
+            options: the call's resolved options.
+            params: the method's own query parameters (the caller's ``options.params`` win).
             stream: leave the body unread, for server-sent events.
+            retry: what repeating the request could do; by default, from the method.
 
         Raises:
             APIStatusError: a subclass per status, for any 4xx/5xx left after retries.
@@ -212,25 +180,24 @@ class Transport:
         url = self.url(path_or_url)
         if origin(url) != self.origin:
             raise APIError(
-                f"refusing to send a request to {_origin_text(url)}, another origin than "
-                f"{_origin_text(self.base_url)}", method=method, url=url,
+                f"refusing to send a request to {origin_text(url)}, another origin than "
+                f"{origin_text(self.base_url)}", method=method, url=url,
             )
-        limits = self.timeout_for(timeout)
-        retries = self.max_retries if isinstance(max_retries, NotGiven) else max_retries
-        send_headers = self._request_headers(headers)
+        intent = retry or Retry.for_method(method)
+        query = options.query(params)
+        headers = dict(options.headers)
         body: bytes | None = None
         if json is not NO_BODY:
             body = _json.dumps(json)
-            send_headers["content-type"] = "application/json"
-        idempotent = method in _IDEMPOTENT_METHODS
+            headers["content-type"] = "application/json"
 
         attempt = 0
         while True:
             try:
-                response = self._send(method, url, body, params, send_headers, limits, stream)
+                response = self._send(method, url, body, query, headers, options.timeout, stream)
             except requests.RequestException as exc:
-                error = connection_error(exc, method, url, limits)
-                if attempt < retries and (never_sent(exc) or (idempotent and not creates_run)):
+                error = connection_error(exc, method, url, options.timeout)
+                if attempt < options.max_retries and (never_sent(exc) or intent is Retry.SAFE):
                     self._pause(attempt, None, method, url, str(error))
                     attempt += 1
                     continue
@@ -238,10 +205,7 @@ class Transport:
             status = response.status_code
             if status < 400:
                 return response
-            retryable = _RETRY_STATUSES_RUN_CREATE if creates_run else (
-                _RETRY_STATUSES_IDEMPOTENT if idempotent else frozenset({429})
-            )
-            if attempt < retries and status in retryable:
+            if attempt < options.max_retries and retries_status(intent, status):
                 retry_after = response.headers.get("retry-after")
                 response.close()
                 self._pause(attempt, retry_after, method, url, f"status {status}")
@@ -249,20 +213,12 @@ class Transport:
                 continue
             raise_for_status(response, method, url)
 
-    def _request_headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
-        headers = dict(self._headers)
-        if self._api_key:
-            headers["x-api-key"] = self._api_key
-        if extra:
-            headers.update(extra)
-        return headers
-
     def _send(
         self,
         method: str,
         url: str,
         body: bytes | None,
-        params: Mapping[str, Any] | None,
+        params: Query | None,
         headers: dict[str, str],
         limits: Timeout,
         stream: bool,
@@ -288,8 +244,8 @@ class Transport:
             if origin(target) != self.origin:
                 raise APIError(
                     f"{method} {url} was redirected ({response.status_code}) to another origin, "
-                    f"{_origin_text(target)}; not followed, so the API key and headers stay "
-                    f"with {_origin_text(self.base_url)}", method=method, url=url,
+                    f"{origin_text(target)}; not followed, so the API key and headers stay "
+                    f"with {origin_text(self.base_url)}", method=method, url=url,
                 )
             if response.status_code in (301, 302, 303) and method != "HEAD":
                 method, body = "GET", None
@@ -304,17 +260,24 @@ class Transport:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def read_json(self, response: requests.Response, method: str, url: str) -> Any:
-        """Read a whole JSON body (blank keep-alive lines before it are fine) and close."""
+    def read_json(self, response: requests.Response, options: RequestOptions, *, empty_ok: bool = False) -> Any:
+        """Read a whole JSON body (blank keep-alive lines before it are fine) and close.
+
+        An empty body is ``InvalidResponseError``, or ``None`` where ``empty_ok`` (a 204, say).
+        """
+        method = response.request.method or "GET"
+        url = response.url
         try:
             content = response.content
         except requests.RequestException as exc:
-            raise connection_error(exc, method, url, self.timeout) from None
+            raise connection_error(exc, method, url, options.timeout) from None
         finally:
             response.close()
         if not content.strip():
+            if empty_ok:
+                return None
             raise InvalidResponseError(
-                f"{method} {_path_of(url)}: empty body where JSON was expected "
+                f"{method} {path_of(url)}: empty body where JSON was expected "
                 f"(status {response.status_code})", method=method, url=url, snippet="",
             )
         try:
@@ -322,77 +285,10 @@ class Transport:
         except _json.JSONDecodeError:
             quoted = snippet(content)
             raise InvalidResponseError(
-                f"{method} {_path_of(url)}: body is not JSON "
+                f"{method} {path_of(url)}: body is not JSON "
                 f"(content-type {response.headers.get('content-type')!r}): {quoted!r}",
                 method=method, url=url, snippet=quoted,
             ) from None
-
-
-def retry_delay(attempt: int, retry_after: str | None = None) -> float:
-    """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given, else backoff."""
-    if retry_after:
-        seconds = _parse_retry_after(retry_after)
-        if seconds is not None:
-            return min(max(seconds, 0.0), MAX_RETRY_AFTER)
-    delay = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
-    return delay * (1 - 0.25 * random.random())
-
-
-def _parse_retry_after(value: str) -> float | None:
-    value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return float(when.timestamp() - time.time())
-
-
-def connection_error(exc: BaseException, method: str, url: str, limits: Timeout) -> APIConnectionError:
-    """Map a ``requests``/``urllib3`` transport exception to this package's types."""
-    where = f"{method} {url}"
-    if isinstance(exc, (requests.ConnectTimeout, urllib3.exceptions.ConnectTimeoutError)):
-        return APITimeoutError(
-            f"{where}: no connection within the connect timeout of {limits.connect} s",
-            method=method, url=url,
-        )
-    if isinstance(exc, (requests.ReadTimeout, urllib3.exceptions.ReadTimeoutError, TimeoutError)):
-        return APITimeoutError(
-            f"{where}: the server sent nothing for {limits.read} s (the read timeout)",
-            method=method, url=url,
-        )
-    if never_sent(exc):
-        return APIConnectionError(
-            f"{where}: could not connect ({_reason(exc)}); check that the server is running "
-            f"at {_origin_text(url)} and that the URL is right", method=method, url=url,
-        )
-    return APIConnectionError(f"{where}: {type(exc).__name__}: {_reason(exc)}", method=method, url=url)
-
-
-def never_sent(exc: BaseException) -> bool:
-    """Whether the connection failed before any byte of the request left (so a retry is safe)."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, (requests.ConnectTimeout, urllib3.exceptions.NewConnectionError,
-                                urllib3.exceptions.ConnectTimeoutError, ConnectionRefusedError)):
-            return True
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            current = reason
-            continue
-        args = getattr(current, "args", ())
-        current = args[0] if args and isinstance(args[0], BaseException) else current.__cause__
-    return False
-
-
-def _reason(exc: BaseException) -> str:
-    reason = getattr(exc, "reason", None)
-    return str(reason if reason is not None else exc)
 
 
 def raise_for_status(response: requests.Response, method: str, url: str) -> NoReturn:
@@ -416,32 +312,3 @@ def raise_for_status(response: requests.Response, method: str, url: str) -> NoRe
         detail = snippet(body)
     raise status_error(response.status_code, response.reason or "", method=method, url=url,
                        response=response, body=body, detail=detail)
-
-
-def status_error(
-    status: int,
-    reason: str,
-    *,
-    method: str,
-    url: str,
-    response: requests.Response,
-    body: Any,
-    detail: str | None,
-) -> APIStatusError:
-    """The one mapping from an HTTP status to its exception class and message."""
-    message = f"{method} {_path_of(url)} -> {status} {reason}".rstrip()
-    if detail:
-        message += f": {detail}"
-    error_type = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return error_type(message, method=method, url=url, response=response, body=body, detail=detail,
-                      status_code=status)
-
-
-def _path_of(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def _origin_text(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"

@@ -5,29 +5,34 @@ from __future__ import annotations
 import http.client
 import logging
 import re
+from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Generator, Generic, Iterator, TypeVar
 
 import requests
 import urllib3.exceptions
 
-from . import _json
-from ._body import iter_body
-from ._exceptions import (
+from .. import _json
+from .._exceptions import (
     APIConnectionError,
+    APIStatusError,
     InvalidResponseError,
     NotFoundError,
-    RunError,
     StreamClosedError,
     StreamInterruptedError,
+    run_error,
+    snippet,
 )
-from ._models import StreamPart
-from ._transport import connection_error, origin, retry_delay, snippet
-from .sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+from .._models import StreamPart
+from ..sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+from .body import iter_body
+from .failures import connection_error
+from .retries import Retry, retry_delay
+from .urls import origin
 
 if TYPE_CHECKING:
-    from ._config import Timeout
-    from ._transport import Transport
+    from .options import RequestOptions
+    from .transport import Transport
 
 __all__ = ["RunStream", "open_run_stream", "MAX_RESUME_ATTEMPTS"]
 
@@ -39,8 +44,11 @@ _RUN_ID_IN_PATH = re.compile(r"/runs/([^/?#]+)")
 _DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end"})
 
+#: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
+PartT = TypeVar("PartT")
 
-class RunStream:
+
+class RunStream(Generic[PartT]):
     """The events of one run, in order, as ``StreamPart`` objects.
 
     Iterate it once; use it as a context manager or call ``close()`` to drop the connection
@@ -64,11 +72,13 @@ class RunStream:
         StreamClosedError: the stream was already closed or fully consumed.
     """
 
-    def __init__(self, source: _EventSource) -> None:
+    def __init__(self, source: _EventSource, *, version: str = "v1") -> None:
         # The generator refers to ``source``, never to this object: without a reference
         # cycle, dropping the stream closes its connection at once, not at some later GC.
         self._source = source
-        self._parts = source.parts()
+        self._parts: Generator[PartT, None, None] = (
+            source.parts() if version == "v1" else _as_v2(source.parts())  # type: ignore[assignment]
+        )
         self._closed = False
         self._exhausted = False
 
@@ -86,12 +96,12 @@ class RunStream:
         state = "closed" if self._closed else "open"
         return f"<RunStream {self._source.method} {self._source.url} run_id={self.run_id!r} {state}>"
 
-    def __iter__(self) -> Iterator[StreamPart]:
+    def __iter__(self) -> Iterator[PartT]:
         if self._closed:
             raise StreamClosedError("this RunStream was already closed or fully consumed")
         return self._guarded()
 
-    def __next__(self) -> StreamPart:
+    def __next__(self) -> PartT:
         if self._closed:
             if self._exhausted:
                 raise StopIteration
@@ -106,7 +116,7 @@ class RunStream:
             self.close()
             raise
 
-    def __enter__(self) -> RunStream:
+    def __enter__(self) -> RunStream[PartT]:
         return self
 
     def __exit__(
@@ -123,7 +133,7 @@ class RunStream:
         self._parts.close()
         self._source.response.close()
 
-    def _guarded(self) -> Iterator[StreamPart]:
+    def _guarded(self) -> Iterator[PartT]:
         # A generator of its own, so that leaving a ``for`` loop early drops it at once
         # and its ``finally`` closes the connection.
         try:
@@ -141,31 +151,33 @@ class _EventSource:
         transport: Transport,
         response: requests.Response,
         *,
-        method: str,
-        url: str,
-        timeout: Timeout,
+        options: RequestOptions,
         resumable: bool,
         resume_location: str | None = None,
         last_event_id: str | None = None,
+        raise_error: bool = True,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
     ) -> None:
         self.transport = transport
         self.response = response
         self.run_id: str | None = _run_id_from(response)
-        self.method = method
-        self.url = url
-        self.timeout = timeout
+        self.method = response.request.method or "GET"
+        self.url = response.url
+        self.options = options
         self.resumable = resumable
         self.resume_location = resume_location or response.headers.get("location")
         self.last_event_id = last_event_id
+        self.raise_error = raise_error
         self.max_line_length = max_line_length
 
     def parts(self) -> Generator[StreamPart, None, None]:
         """Yield the stream's parts until its end; resume after a drop if the run allows."""
         delivered = delivered_before = 0
         attempts = 0  # consecutive resumes that brought no new event
+        resumed = False
         loads = _json.loads
         decode_errors = _json.JSONDecodeError
+        make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
         while True:
             decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length)
             try:
@@ -179,16 +191,27 @@ class _EventSource:
                             if isinstance(value, dict) and value.get("run_id"):
                                 self.run_id = str(value["run_id"])
                         elif event == "error":
-                            raise _run_error(self.run_id, value)
+                            error = run_error(value, run_id=self.run_id, method=self.method, url=self.url,
+                                              response=self.response)
+                            if resumed and isinstance(error, NotFoundError):
+                                raise StreamInterruptedError(
+                                    method=self.method, url=self.url, run_id=self.run_id,
+                                    events_delivered=delivered,
+                                    reason=f"resumed, but the server no longer has the run ({error.detail})",
+                                ) from error
+                            if self.raise_error or isinstance(error, APIStatusError):
+                                raise error
+                            yield make_part(StreamPart, (event, value, last_id))
+                            return
                         else:  # "end"
                             return
                     delivered += 1
-                    yield StreamPart(event, value, last_id)
+                    yield make_part(StreamPart, (event, value, last_id))
                 if not decoder.incomplete:
                     return
                 reason = "the connection closed in the middle of an event"
             except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-                raise connection_error(exc, self.method, self.url, self.timeout) from exc
+                raise connection_error(exc, self.method, self.url, self.options.timeout) from exc
             except EventLineTooLong as exc:
                 raise InvalidResponseError(
                     f"{self.method} {self.url}: {exc}", method=self.method, url=self.url, snippet=exc.snippet
@@ -201,11 +224,16 @@ class _EventSource:
                 attempts = 0  # the last connection made progress: a new drop starts afresh
             self.last_event_id = decoder.last_event_id
             self.response = self._resume(reason, delivered, attempts)
+            resumed = True
             attempts += 1
             delivered_before = delivered
 
     def _resume(self, reason: str, delivered: int, attempts: int) -> requests.Response:
-        """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise."""
+        """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise.
+
+        The reconnecting ``GET`` repeats the call's headers (``Accept`` and the caller's own),
+        as the official SDK does, with ``Last-Event-ID`` set to the last event received.
+        """
         location = self.resume_location
         while True:
             refusal = None
@@ -227,10 +255,9 @@ class _EventSource:
                          self.run_id, location, self.last_event_id, delay, reason)
             self.transport.sleep(delay)
             attempts += 1
-            headers = {"last-event-id": self.last_event_id} if self.last_event_id is not None else {}
             try:
                 response = self.transport.request(
-                    "GET", location, headers=headers, timeout=self.timeout, max_retries=0, stream=True
+                    "GET", location, self._resume_options(), stream=True, retry=Retry.SAFE
                 )
             except NotFoundError:
                 raise StreamInterruptedError(
@@ -240,8 +267,17 @@ class _EventSource:
             except APIConnectionError as exc:
                 reason = str(exc)
                 continue
-            check_event_stream(response, "GET", self.transport.url(location))
+            check_event_stream(response)
             return response
+
+    def _resume_options(self) -> RequestOptions:
+        headers = {
+            name: value for name, value in self.options.headers.items()
+            if name.lower() not in ("content-type", "content-length", "last-event-id")
+        }
+        if self.last_event_id is not None:
+            headers["last-event-id"] = self.last_event_id
+        return replace(self.options, headers=headers, max_retries=0, params=None)
 
     def _not_json(self, event: str, data: str) -> object:
         if not data.strip():
@@ -252,16 +288,30 @@ class _EventSource:
         )
 
 
-def open_run_stream(transport: Transport, response: requests.Response, **options: Any) -> RunStream:
+def open_run_stream(
+    transport: Transport, response: requests.Response, *, version: str = "v1", **options: Any
+) -> RunStream[Any]:
     """Wrap a checked event-stream response (``options`` as for ``_EventSource``)."""
-    return RunStream(_EventSource(transport, response, **options))
+    return RunStream(_EventSource(transport, response, **options), version=version)
 
 
-def check_event_stream(response: requests.Response, method: str, url: str) -> None:
+def _as_v2(parts: Generator[StreamPart, None, None]) -> Generator[dict[str, Any], None, None]:
+    """The official SDK's ``version="v2"`` parts: ``{"type", "ns", "data", "interrupts"}``."""
+    try:
+        for event, data, _id in parts:
+            mode, *namespace = event.split("|")
+            interrupts = data.pop("__interrupt__", []) if mode == "values" and isinstance(data, dict) else []
+            yield {"type": mode, "ns": namespace, "data": data, "interrupts": interrupts}
+    finally:
+        parts.close()
+
+
+def check_event_stream(response: requests.Response) -> None:
     """Raise ``InvalidResponseError`` (and close) unless the response is an event stream."""
     content_type = response.headers.get("content-type", "")
     if content_type.split(";", 1)[0].strip().lower() == "text/event-stream":
         return
+    method, url = response.request.method or "GET", response.url
     try:
         start = response.raw.read(512, decode_content=True) or b""
     except Exception:
@@ -279,9 +329,3 @@ def check_event_stream(response: requests.Response, method: str, url: str) -> No
 def _run_id_from(response: requests.Response) -> str | None:
     found = _RUN_ID_IN_PATH.search(response.headers.get("content-location", ""))
     return found.group(1) if found else None
-
-
-def _run_error(run_id: str | None, value: object) -> RunError:
-    if isinstance(value, dict):
-        return RunError(run_id=run_id, error=str(value.get("error", "Error")), detail=str(value.get("message", "")))
-    return RunError(run_id=run_id, error="Error", detail=str(value))

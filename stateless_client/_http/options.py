@@ -1,0 +1,61 @@
+"""``RequestOptions``: one call's headers, timeout, retries and query parameters, resolved once.
+
+A public method takes ``headers=``, ``params=``, ``timeout=`` and ``max_retries=``; the
+resource resolves them against the client's defaults into one ``RequestOptions`` and that value
+travels with the request, into ``RunStream`` too, so a resumed stream repeats the caller's
+headers. Nothing downstream resolves a setting a second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, List, Mapping, Tuple, Union
+from urllib.parse import parse_qsl
+
+from .._config import Timeout
+from ..types import QueryParamTypes
+
+__all__ = ["RequestOptions", "Query"]
+
+#: Query parameters as ``requests`` takes them.
+Query = Union[Mapping[str, Any], List[Tuple[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """What one call sends and how long and how often it tries.
+
+    Attributes:
+        headers: every header to send (user agent, API key, the client's, the call's).
+        timeout: the call's connect and read limits.
+        max_retries: how often a failed request may be retried.
+        params: the caller's extra query parameters; they win over the method's own.
+    """
+
+    headers: Mapping[str, str]
+    timeout: Timeout
+    max_retries: int
+    params: QueryParamTypes | None = None
+
+    def with_headers(self, extra: Mapping[str, str]) -> RequestOptions:
+        """These options with ``extra`` headers added (a copy; ``self`` is unchanged)."""
+        return replace(self, headers={**self.headers, **extra})
+
+    def query(self, own: Mapping[str, Any] | None) -> Query | None:
+        """The query parameters to send: the method's ``own``, updated by the caller's.
+
+        The caller's may be a mapping, a list of pairs or an encoded string, as ``requests``
+        and the official SDK accept.
+        """
+        params = self.params
+        if not params:
+            return own
+        if isinstance(params, Mapping):
+            return {**own, **params} if own else params
+        if isinstance(params, (str, bytes)):
+            text = params.decode() if isinstance(params, bytes) else params
+            pairs: List[Tuple[str, Any]] = parse_qsl(text.lstrip("?"), keep_blank_values=True)
+        else:
+            pairs = list(params)
+        names = {name for name, _ in pairs}
+        return [(name, value) for name, value in (own or {}).items() if name not in names] + pairs

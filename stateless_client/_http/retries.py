@@ -1,0 +1,69 @@
+"""When a failed request is tried again, and how long to wait first (see docs/errors.md).
+
+Each request states its retry intent (``Retry``): safe to repeat, starts a run, or neither.
+The intent and the failure together decide; ``Retry-After`` or capped backoff decides the wait.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import enum
+import random
+import time
+
+from .._config import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
+
+__all__ = ["Retry", "retry_delay", "retries_status"]
+
+
+class Retry(enum.Enum):
+    """What repeating a request could do, so what may be retried."""
+
+    #: Reads, and writes whose repetition changes nothing (GET, PUT, DELETE, a search POST).
+    SAFE = "safe"
+    #: Starts a run: retried only when the failure proves no run started.
+    STARTS_RUN = "starts_run"
+    #: Anything else (a POST that creates or changes something).
+    UNSAFE = "unsafe"
+
+    @classmethod
+    def for_method(cls, method: str) -> Retry:
+        """The default intent of an HTTP method."""
+        return cls.SAFE if method in _SAFE_METHODS else cls.UNSAFE
+
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_RETRY_STATUSES = {
+    Retry.SAFE: frozenset({429, 502, 503, 504}),
+    # A run-creating request answered with these provably started no run.
+    Retry.STARTS_RUN: frozenset({429, 503}),
+    Retry.UNSAFE: frozenset({429}),
+}
+
+
+def retries_status(intent: Retry, status: int) -> bool:
+    """Whether a response with ``status`` is retried for a request of this intent."""
+    return status in _RETRY_STATUSES[intent]
+
+
+def retry_delay(attempt: int, retry_after: str | None = None) -> float:
+    """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given, else backoff."""
+    if retry_after:
+        seconds = _parse_retry_after(retry_after)
+        if seconds is not None:
+            return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+    delay = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return float(when.timestamp() - time.time())

@@ -1,0 +1,185 @@
+"""``Resource``: what every API resource shares, so a public method is a signature, a path
+and a payload.
+
+A method resolves its call options once (``self._options(...)``) and hands them, with a path
+and a body, to a verb helper that sends the request, reads the answer and builds what the
+method returns::
+
+    def get(self, thread_id, *, include=None, headers=None, params=None, timeout=NOT_GIVEN, max_retries=NOT_GIVEN):
+        return self._get(path("threads", thread_id), Thread, query={"include": include},
+                         options=self._options(headers, params, timeout, max_retries))
+
+What to build from the answer (``cast``) is a model class (``Thread``), ``list[Model]`` as
+``[Thread]``, ``None`` (nothing, the body is discarded), or ``Any`` (the JSON as it came).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Optional, TypeVar, overload
+
+import requests
+
+from .._config import NOT_GIVEN, NotGiven, TimeoutArg
+from .._exceptions import InvalidResponseError
+from .._http.options import RequestOptions
+from .._http.retries import Retry
+from .._http.stream import RunStream, check_event_stream, open_run_stream
+from .._http.transport import NO_BODY, Transport
+from .._models import _Model, parse_model
+from ..types import QueryParamTypes
+
+__all__ = ["Resource"]
+
+_M = TypeVar("_M", bound=_Model)
+Query = Optional[Mapping[str, Any]]
+OnResponse = Callable[[requests.Response], None]
+
+
+class Resource:
+    """Base of ``client.runs``, ``client.threads``, ...: verb helpers over one ``Transport``."""
+
+    def __init__(self, transport: Transport) -> None:
+        self._transport = transport
+
+    def _options(
+        self,
+        headers: Mapping[str, str] | None,
+        params: QueryParamTypes | None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RequestOptions:
+        """The call's options, resolved against the client's once."""
+        return self._transport.options(headers=headers, params=params, timeout=timeout, max_retries=max_retries)
+
+    # -- verbs ---------------------------------------------------------------------------------
+    # Each verb builds ``cast`` from the answer: a model class gives that model, ``[Model]`` a
+    # list of them, anything else (``object``) the JSON as it came.
+
+    @overload
+    def _get(self, path: str, cast: type[_M], *, options: RequestOptions, query: Query = ...) -> _M: ...
+    @overload
+    def _get(self, path: str, cast: list[type[_M]], *, options: RequestOptions, query: Query = ...) -> list[_M]: ...
+    @overload
+    def _get(self, path: str, cast: object, *, options: RequestOptions, query: Query = ...) -> Any: ...
+    def _get(self, path: str, cast: Any, *, options: RequestOptions, query: Query = None) -> Any:
+        """``GET path`` and build ``cast`` from the answer."""
+        return self._call("GET", path, cast, options=options, query=query)
+
+    @overload
+    def _post(self, path: str, cast: type[_M], *, options: RequestOptions, body: Any = ..., query: Query = ...,
+              retry: Retry | None = ..., on_response: OnResponse | None = ...) -> _M: ...
+    @overload
+    def _post(self, path: str, cast: list[type[_M]], *, options: RequestOptions, body: Any = ..., query: Query = ...,
+              retry: Retry | None = ..., on_response: OnResponse | None = ...) -> list[_M]: ...
+    @overload
+    def _post(self, path: str, cast: object, *, options: RequestOptions, body: Any = ..., query: Query = ...,
+              retry: Retry | None = ..., on_response: OnResponse | None = ...) -> Any: ...
+    def _post(
+        self,
+        path: str,
+        cast: Any,
+        *,
+        options: RequestOptions,
+        body: Any = NO_BODY,
+        query: Query = None,
+        retry: Retry | None = None,
+        on_response: OnResponse | None = None,
+    ) -> Any:
+        """``POST path`` with a JSON ``body`` and build ``cast`` from the answer."""
+        return self._call("POST", path, cast, options=options, body=body, query=query, retry=retry,
+                          on_response=on_response)
+
+    @overload
+    def _put(self, path: str, cast: type[_M], *, options: RequestOptions, body: Any = ...) -> _M: ...
+    @overload
+    def _put(self, path: str, cast: object, *, options: RequestOptions, body: Any = ...) -> Any: ...
+    def _put(self, path: str, cast: Any, *, options: RequestOptions, body: Any = NO_BODY) -> Any:
+        """``PUT path`` with a JSON ``body`` and build ``cast`` from the answer."""
+        return self._call("PUT", path, cast, options=options, body=body)
+
+    @overload
+    def _patch(self, path: str, cast: type[_M], *, options: RequestOptions, body: Any = ...) -> _M: ...
+    @overload
+    def _patch(self, path: str, cast: object, *, options: RequestOptions, body: Any = ...) -> Any: ...
+    def _patch(self, path: str, cast: Any, *, options: RequestOptions, body: Any = NO_BODY) -> Any:
+        """``PATCH path`` with a JSON ``body`` and build ``cast`` from the answer."""
+        return self._call("PATCH", path, cast, options=options, body=body)
+
+    def _delete(
+        self, path: str, cast: object = None, *, options: RequestOptions, body: Any = NO_BODY, query: Query = None
+    ) -> Any:
+        """``DELETE path`` and build ``cast`` from the answer (by default nothing)."""
+        return self._call("DELETE", path, cast, options=options, body=body, query=query)
+
+    def _stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        options: RequestOptions,
+        body: Any = NO_BODY,
+        query: Query = None,
+        retry: Retry | None = None,
+        resumable: bool,
+        resume_location: str | None = None,
+        last_event_id: str | None = None,
+        raise_error: bool = True,
+        version: str = "v1",
+        on_response: OnResponse | None = None,
+    ) -> RunStream[Any]:
+        """Open an event stream; its HTTP status is checked before it is returned.
+
+        The options (with ``Accept: text/event-stream``) travel into the ``RunStream``, so a
+        resumed connection repeats the call's headers.
+        """
+        options = options.with_headers({"accept": "text/event-stream"})
+        response = self._transport.request(method, path, options, json=body, params=query, stream=True,
+                                           retry=retry)
+        check_event_stream(response)
+        if on_response is not None:
+            on_response(response)
+        return open_run_stream(
+            self._transport, response, options=options, resumable=resumable,
+            resume_location=resume_location, last_event_id=last_event_id, raise_error=raise_error,
+            version=version,
+        )
+
+    # -- shared --------------------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        cast: object,
+        *,
+        options: RequestOptions,
+        body: Any = NO_BODY,
+        query: Query = None,
+        retry: Retry | None = None,
+        on_response: OnResponse | None = None,
+    ) -> Any:
+        # With a hook, the body is read after it runs, so it sees the headers at once.
+        response = self._transport.request(method, path, options, json=body, params=query, retry=retry,
+                                           stream=on_response is not None)
+        if on_response is not None:
+            on_response(response)
+        if cast is None:
+            response.close()
+            return None
+        return build(cast, self._transport.read_json(response, options), response)
+
+
+def build(cast: object, payload: Any, response: requests.Response) -> Any:
+    """Build ``cast`` (a model, ``[Model]``, or ``Any``) from a JSON answer."""
+    method, url = response.request.method or "GET", response.url
+    if isinstance(cast, list):
+        (model,) = cast
+        if not isinstance(payload, list):
+            raise InvalidResponseError(
+                f"{method} {url}: expected a JSON list of {model.__name__}, got {type(payload).__name__}",
+                method=method, url=url, snippet=repr(payload)[:200],
+            )
+        return [parse_model(model, item, method=method, url=url) for item in payload]
+    if isinstance(cast, type) and issubclass(cast, _Model):
+        return parse_model(cast, payload, method=method, url=url)
+    return payload

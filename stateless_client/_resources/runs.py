@@ -1,0 +1,591 @@
+"""``client.runs``: create, stream, wait for, follow, list and cancel runs, stateless or on a thread."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any, Callable, Mapping, Sequence
+
+import requests
+
+from .._config import NOT_GIVEN, NotGiven, TimeoutArg
+from .._exceptions import run_error
+from .._http.options import RequestOptions
+from .._http.retries import Retry
+from .._http.stream import RunStream
+from .._http.transport import NO_BODY, drop_none
+from .._http.urls import path
+from .._models import Run, StreamPart
+from ..types import (
+    All,
+    BulkCancelRunsStatus,
+    CancelAction,
+    Checkpoint,
+    Command,
+    Config,
+    Context,
+    DisconnectMode,
+    Durability,
+    IfNotExists,
+    Input,
+    LangSmithTracing,
+    MultitaskStrategy,
+    OnCompletionBehavior,
+    QueryParamTypes,
+    RunCreate,
+    RunCreateMetadata,
+    RunSelectField,
+    RunStatus,
+    StreamMode,
+    StreamVersion,
+)
+from .base import Resource
+
+__all__ = ["Runs"]
+
+OnRunCreated = Callable[[RunCreateMetadata], None]
+_RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/]+))?/runs/(?P<run_id>[^/?#]+)")
+
+
+def _runs_path(thread_id: str | None, *tail: str) -> str:
+    """``/runs/...`` for a stateless run, ``/threads/{id}/runs/...`` for a thread's run."""
+    base = "/runs" if thread_id is None else path("threads", thread_id) + "/runs"
+    return base + path(*tail)
+
+
+def _run_payload(
+    assistant_id: str,
+    *,
+    input: Input | None,
+    command: Command | None,
+    metadata: Mapping[str, Any] | None,
+    config: Config | None,
+    context: Context | None,
+    checkpoint: Checkpoint | None,
+    checkpoint_id: str | None,
+    checkpoint_during: bool | None,
+    interrupt_before: All | Sequence[str] | None,
+    interrupt_after: All | Sequence[str] | None,
+    webhook: str | None,
+    multitask_strategy: MultitaskStrategy | None,
+    if_not_exists: IfNotExists | None,
+    on_disconnect: DisconnectMode | None,
+    on_completion: OnCompletionBehavior | None,
+    after_seconds: int | None,
+    langsmith_tracing: LangSmithTracing | None,
+    durability: Durability | None,
+    strict_resume: bool | None,
+    stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+    stream_subgraphs: bool | None = None,
+    stream_resumable: bool | None = None,
+    feedback_keys: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The JSON body of a run (``POST /runs``, ``/runs/stream``, ``/runs/wait``).
+
+    Every field has the parameter's name except ``langsmith_tracing``, which the API calls
+    ``langsmith_tracer``. ``None`` values are dropped so the server's defaults apply; so are
+    ``None`` fields of ``command``.
+    """
+    if checkpoint_during is not None:
+        warnings.warn(
+            "checkpoint_during is deprecated (as in the official SDK): use durability instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    return drop_none({
+        "assistant_id": assistant_id,
+        "input": input,
+        "command": drop_none(command) if command else None,
+        "metadata": metadata,
+        "config": config,
+        "context": context,
+        "checkpoint": checkpoint,
+        "checkpoint_id": checkpoint_id,
+        "checkpoint_during": checkpoint_during,
+        "interrupt_before": interrupt_before,
+        "interrupt_after": interrupt_after,
+        "webhook": webhook,
+        "multitask_strategy": multitask_strategy,
+        "if_not_exists": if_not_exists,
+        "on_disconnect": on_disconnect,
+        "on_completion": on_completion,
+        "after_seconds": after_seconds,
+        "langsmith_tracer": langsmith_tracing,
+        "durability": durability,
+        "strict_resume": strict_resume,
+        "stream_mode": stream_mode,
+        "stream_subgraphs": stream_subgraphs,
+        "stream_resumable": stream_resumable,
+        "feedback_keys": feedback_keys,
+    })
+
+
+def _announcer(on_run_created: OnRunCreated | None) -> Callable[[requests.Response], None] | None:
+    """Call ``on_run_created`` with the run's IDs from the response's ``Content-Location``."""
+    if on_run_created is None:
+        return None
+
+    def announce(response: requests.Response) -> None:
+        found = _RUN_LOCATION.search(response.headers.get("content-location", ""))
+        if found:
+            on_run_created(RunCreateMetadata(run_id=found["run_id"], thread_id=found["thread_id"]))
+
+    return announce
+
+
+class Runs(Resource):
+    """Runs of a deployed graph. Pass ``None`` as ``thread_id`` for a stateless run.
+
+    Reached as ``client.runs``; every method blocks until the server has answered. Besides
+    the official SDK's parameters, each takes ``timeout=`` and ``max_retries=`` for the call.
+    """
+
+    def stream(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Input | None = None,
+        command: Command | None = None,
+        stream_mode: StreamMode | Sequence[StreamMode] = "values",
+        stream_subgraphs: bool = False,
+        stream_resumable: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+        config: Config | None = None,
+        context: Context | None = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        checkpoint_during: bool | None = None,
+        interrupt_before: All | Sequence[str] | None = None,
+        interrupt_after: All | Sequence[str] | None = None,
+        feedback_keys: Sequence[str] | None = None,
+        on_disconnect: DisconnectMode | None = None,
+        on_completion: OnCompletionBehavior | None = None,
+        webhook: str | None = None,
+        multitask_strategy: MultitaskStrategy | None = None,
+        if_not_exists: IfNotExists | None = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: LangSmithTracing | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        on_run_created: OnRunCreated | None = None,
+        durability: Durability | None = None,
+        strict_resume: bool | None = None,
+        version: StreamVersion = "v1",
+        raise_error: bool = True,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RunStream[Any]:
+        """Start a run and stream its events.
+
+        ``None`` as ``thread_id`` makes a stateless run (``POST /runs/stream``); a thread ID
+        runs on that thread (``POST /threads/{thread_id}/runs/stream``). Parameters left as
+        ``None`` are not sent, so the server's defaults apply.
+
+        Args:
+            thread_id: the thread to run on, or ``None`` for a stateless run.
+            assistant_id: an assistant ID or a graph name, e.g. ``"agent"``.
+            input: the graph's input.
+            command: a ``Command``, e.g. ``{"resume": "yes"}`` after an interrupt.
+            stream_mode: one mode or a list of modes.
+            stream_subgraphs: also stream events from subgraphs (``"updates|child:..."``).
+            stream_resumable: let a dropped stream be resumed (``RunStream`` does it itself).
+            metadata, config, context: passed to the run.
+            checkpoint, checkpoint_id: the checkpoint of the thread to start from.
+            checkpoint_during: deprecated upstream; accepted with a ``DeprecationWarning``.
+            interrupt_before, interrupt_after: node names, or ``"*"`` for all.
+            feedback_keys: LangSmith feedback keys for the run.
+            on_disconnect: ``"cancel"`` stops the run when the stream's connection closes;
+                the server's default is ``"continue"``.
+            on_completion: ``"delete"`` or ``"keep"`` a stateless run's temporary thread.
+            webhook: a URL the server calls when the run ends.
+            multitask_strategy: what to do when the thread is busy.
+            if_not_exists: ``"create"`` a missing thread instead of rejecting the run.
+            after_seconds: start the run this many seconds later.
+            langsmith_tracing: LangSmith project / example for the run's trace.
+            headers: extra HTTP headers for this request (a resume repeats them).
+            params: extra query parameters for this request.
+            on_run_created: called with ``{"run_id", "thread_id"}`` as soon as the server has
+                accepted the run, before the first event.
+            durability: when checkpoints are written: ``"sync"``, ``"async"`` or ``"exit"``.
+            strict_resume: reject a ``command`` resume that does not match an interrupt.
+            version: ``"v1"`` yields ``StreamPart`` tuples; ``"v2"`` yields the official
+                SDK's v2 dicts (``{"type", "ns", "data", "interrupts"}``).
+            raise_error: raise ``RunError`` when the run fails (default); ``False`` yields the
+                ``error`` part as the official SDK does, and ends the stream after it.
+            timeout: overrides the client's timeout for this call (``None``: wait forever).
+            max_retries: overrides the client's retry count for this call.
+
+        Returns:
+            A ``RunStream``; the HTTP status was already checked.
+
+        Raises:
+            APIStatusError: the server refused the run (404, 409, 422, ...).
+            APIConnectionError: the server could not be reached.
+            InvalidResponseError: the answer was not an event stream.
+
+        Example:
+            >>> for part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
+            ...     print(part.event, part.data)
+            metadata {'run_id': '...', 'attempt': 1}
+            updates {'agent': {'messages': [{'content': 'echo: Hello! ...', ...}]}}
+        """
+        payload = _run_payload(
+            assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
+            checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
+            interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
+            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_disconnect=on_disconnect,
+            on_completion=on_completion, after_seconds=after_seconds, langsmith_tracing=langsmith_tracing,
+            durability=durability, strict_resume=strict_resume, stream_mode=stream_mode,
+            stream_subgraphs=stream_subgraphs, stream_resumable=stream_resumable, feedback_keys=feedback_keys,
+        )
+        return self._stream(
+            "POST", _runs_path(thread_id, "stream"), body=payload, retry=Retry.STARTS_RUN,
+            options=self._options(headers, params, timeout, max_retries), resumable=stream_resumable,
+            raise_error=raise_error, version=version, on_response=_announcer(on_run_created),
+        )
+
+    def wait(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Input | None = None,
+        command: Command | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        config: Config | None = None,
+        context: Context | None = None,
+        checkpoint_during: bool | None = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        interrupt_before: All | Sequence[str] | None = None,
+        interrupt_after: All | Sequence[str] | None = None,
+        webhook: str | None = None,
+        on_disconnect: DisconnectMode | None = None,
+        on_completion: OnCompletionBehavior | None = None,
+        multitask_strategy: MultitaskStrategy | None = None,
+        if_not_exists: IfNotExists | None = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: LangSmithTracing | None = None,
+        raise_error: bool = True,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        on_run_created: OnRunCreated | None = None,
+        durability: Durability | None = None,
+        strict_resume: bool | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Start a run, block until it ends, and return its final state (usually a dict).
+
+        Same parameters as ``stream`` (without the streaming ones). The server may send blank
+        keep-alive lines before the JSON while the run works; they are skipped.
+
+        Args:
+            raise_error: raise ``RunError`` for a failed run (default); ``False`` returns the
+                server's ``{"__error__": {...}}`` body instead.
+
+        Returns:
+            The run's final state.
+
+        Raises:
+            RunError: the run failed on the server.
+            APIStatusError, APIConnectionError, InvalidResponseError: as for ``stream``.
+
+        Example:
+            >>> state = client.runs.wait(None, "agent", input=data)
+            >>> state["messages"][-1]["content"]
+            'echo: Hello! My name is Bagatur and I am 26 years old.'
+        """
+        payload = _run_payload(
+            assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
+            checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
+            interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
+            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_disconnect=on_disconnect,
+            on_completion=on_completion, after_seconds=after_seconds, langsmith_tracing=langsmith_tracing,
+            durability=durability, strict_resume=strict_resume,
+        )
+        return self._final_state(
+            "POST", _runs_path(thread_id, "wait"), payload, raise_error=raise_error,
+            options=self._options(headers, params, timeout, max_retries), retry=Retry.STARTS_RUN,
+            on_response=_announcer(on_run_created),
+        )
+
+    def create(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Input | None = None,
+        command: Command | None = None,
+        stream_mode: StreamMode | Sequence[StreamMode] = "values",
+        stream_subgraphs: bool = False,
+        stream_resumable: bool = False,
+        metadata: Mapping[str, Any] | None = None,
+        config: Config | None = None,
+        context: Context | None = None,
+        checkpoint: Checkpoint | None = None,
+        checkpoint_id: str | None = None,
+        checkpoint_during: bool | None = None,
+        interrupt_before: All | Sequence[str] | None = None,
+        interrupt_after: All | Sequence[str] | None = None,
+        webhook: str | None = None,
+        multitask_strategy: MultitaskStrategy | None = None,
+        if_not_exists: IfNotExists | None = None,
+        on_completion: OnCompletionBehavior | None = None,
+        after_seconds: int | None = None,
+        langsmith_tracing: LangSmithTracing | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        on_run_created: OnRunCreated | None = None,
+        durability: Durability | None = None,
+        strict_resume: bool | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Run:
+        """Start a background run and return at once.
+
+        A stateless run (``thread_id=None``) runs in a temporary thread, reported as
+        ``Run.thread_id``: pass it to ``get``, ``join``, ``join_stream`` or ``cancel``. The
+        server deletes that thread when the run ends unless ``on_completion="keep"``.
+
+        Returns:
+            The new ``Run`` (status ``"pending"``).
+
+        Example:
+            >>> run = client.runs.create(None, "agent", input=data, on_completion="keep")
+            >>> client.runs.join(run.thread_id, run.run_id)["messages"][-1]["content"]
+            'echo: Hello! My name is Bagatur and I am 26 years old.'
+        """
+        payload = _run_payload(
+            assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
+            checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
+            interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
+            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_disconnect=None,
+            on_completion=on_completion, after_seconds=after_seconds, langsmith_tracing=langsmith_tracing,
+            durability=durability, strict_resume=strict_resume, stream_mode=stream_mode,
+            stream_subgraphs=stream_subgraphs, stream_resumable=stream_resumable,
+        )
+        return self._post(
+            _runs_path(thread_id), Run, body=payload, retry=Retry.STARTS_RUN,
+            options=self._options(headers, params, timeout, max_retries), on_response=_announcer(on_run_created),
+        )
+
+    def create_batch(
+        self,
+        payloads: list[RunCreate],
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Run]:
+        """Start several stateless background runs in one request.
+
+        Args:
+            payloads: one dict per run, with the keys of ``create``
+                (``assistant_id``, ``input``, ...); ``None`` values are dropped.
+
+        Returns:
+            The new runs, in the order of ``payloads``.
+        """
+        return self._post(
+            "/runs/batch", [Run], body=[drop_none(payload) for payload in payloads], retry=Retry.STARTS_RUN,
+            options=self._options(headers, params, timeout, max_retries),
+        )
+
+    def get(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Run:
+        """Fetch a run's current state (``status`` tells whether it is done).
+
+        Raises:
+            NotFoundError: no such run (a finished stateless run's thread is deleted).
+        """
+        return self._get(_runs_path(thread_id, run_id), Run, options=self._options(headers, params, timeout,
+                                                                                     max_retries))
+
+    def list(
+        self,
+        thread_id: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        status: RunStatus | None = None,
+        select: list[RunSelectField] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> list[Run]:
+        """List a thread's runs, newest first.
+
+        Args:
+            limit, offset: the page to return.
+            status: only runs with this status.
+            select: only these fields of each run.
+        """
+        query = drop_none({"limit": limit, "offset": offset, "status": status, "select": select})
+        return self._get(_runs_path(thread_id), [Run], query=query,
+                         options=self._options(headers, params, timeout, max_retries))
+
+    def join(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        raise_error: bool = True,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> Any:
+        """Block until a run ends and return the final state of its thread.
+
+        Raises:
+            RunError: the run failed (unless ``raise_error=False``).
+            NotFoundError: no such run.
+        """
+        return self._final_state(
+            "GET", _runs_path(thread_id, run_id, "join"), NO_BODY, raise_error=raise_error,
+            options=self._options(headers, params, timeout, max_retries),
+        )
+
+    def join_stream(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        cancel_on_disconnect: bool = False,
+        stream_mode: StreamMode | Sequence[StreamMode] | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        last_event_id: str | None = None,
+        raise_error: bool = True,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> RunStream[StreamPart]:
+        """Stream a running run's events from now on (or after ``last_event_id``).
+
+        Args:
+            cancel_on_disconnect: cancel the run when this stream's connection closes.
+            stream_mode: a subset of the modes the run was created with.
+            last_event_id: replay the events after this one (resumable runs).
+            raise_error: as for ``stream``.
+
+        Returns:
+            A ``RunStream``; it resumes on a dropped connection from the last event it saw.
+
+        Raises:
+            NotFoundError: no such run (also when the server reports it inside the stream).
+        """
+        stream_path = _runs_path(thread_id, run_id, "stream")
+        query: dict[str, Any] = {"cancel_on_disconnect": "true" if cancel_on_disconnect else "false"}
+        if stream_mode is not None:
+            query["stream_mode"] = stream_mode
+        options = self._options(headers, params, timeout, max_retries)
+        if last_event_id is not None:
+            options = options.with_headers({"last-event-id": last_event_id})
+        return self._stream(
+            "GET", stream_path, query=query, options=options, resumable=True, resume_location=stream_path,
+            last_event_id=last_event_id, raise_error=raise_error,
+        )
+
+    def cancel(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        wait: bool = False,
+        action: CancelAction = "interrupt",
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Cancel a run; with ``wait=True`` return only once it has stopped.
+
+        Raises:
+            NotFoundError: no such run.
+        """
+        self._post(
+            _runs_path(thread_id, run_id, "cancel"), None, query={"wait": 1 if wait else 0, "action": action},
+            options=self._options(headers, params, timeout, max_retries),
+        )
+
+    def cancel_many(
+        self,
+        *,
+        thread_id: str | None = None,
+        run_ids: Sequence[str] | None = None,
+        status: BulkCancelRunsStatus | None = None,
+        action: CancelAction = "interrupt",
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Cancel runs by ID (stateless runs included: pass ``run_ids`` alone) or by status.
+
+        Args:
+            thread_id: the thread whose runs ``run_ids`` are.
+            run_ids: the runs to cancel.
+            status: cancel every ``"pending"``, ``"running"`` or ``"all"`` such runs instead.
+            action: ``"interrupt"`` or ``"rollback"``.
+        """
+        body = drop_none({"thread_id": thread_id, "run_ids": run_ids or None, "status": status})
+        self._post("/runs/cancel", None, body=body, query={"action": action}, retry=Retry.SAFE,
+                   options=self._options(headers, params, timeout, max_retries))
+
+    def delete(
+        self,
+        thread_id: str,
+        run_id: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> None:
+        """Delete a finished run.
+
+        Raises:
+            NotFoundError: no such run.
+        """
+        self._delete(_runs_path(thread_id, run_id), options=self._options(headers, params, timeout, max_retries))
+
+    # -- shared --------------------------------------------------------------------------------
+
+    def _final_state(
+        self,
+        method: str,
+        state_path: str,
+        payload: Any,
+        *,
+        raise_error: bool,
+        options: RequestOptions,
+        retry: Retry | None = None,
+        on_response: Callable[[requests.Response], None] | None = None,
+    ) -> Any:
+        """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises."""
+        answered: list[requests.Response] = []
+
+        def keep(response: requests.Response) -> None:
+            answered.append(response)
+            if on_response is not None:
+                on_response(response)
+
+        state = self._call(method, state_path, object, body=payload, options=options, retry=retry, on_response=keep)
+        if raise_error and isinstance(state, dict) and "__error__" in state:
+            (response,) = answered
+            found = _RUN_LOCATION.search(response.headers.get("content-location", "") or state_path)
+            raise run_error(state["__error__"], run_id=found["run_id"] if found else None,
+                            method=method, url=response.url, response=response)
+        return state
