@@ -55,3 +55,65 @@ def test_a_malformed_model_payload_is_a_typed_error(body: Any) -> None:
         with pytest.raises(InvalidResponseError, match="not a valid Thread") as caught:
             get_client(url="http://models.test", api_key=None).threads.get("t")
     assert caught.value.snippet
+
+
+def _models() -> list[type[Any]]:
+    from stateless_client._models import _Model
+
+    found, pending = [], list(_Model.__subclasses__())
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return sorted(found, key=lambda model: model.__name__)
+
+
+SERVER_JSON: dict[str, dict[str, Any]] = {"Run": CAPTURED_RUN, "Thread": {**THREAD, "brand_new_field": [1, 2]}}
+
+
+def test_every_model_has_a_captured_payload_here() -> None:
+    assert {model.__name__ for model in _models()} == set(SERVER_JSON)
+
+
+@pytest.mark.parametrize("model", _models(), ids=lambda model: model.__name__)
+def test_every_model_reads_as_the_servers_json(model: Any) -> None:
+    sent = SERVER_JSON[model.__name__]
+    built = model.from_api(sent)
+    first = next(iter(sent))
+    assert built[first] == sent[first] and built.get(first) == sent[first]
+    assert built.get("no such field") is None and built.get("no such field", 7) == 7
+    assert first in built and "no such field" not in built
+    assert dict(built) == sent and built == sent and sent == built
+    assert list(built.keys()) == list(sent) and len(built) == len(sent)
+    assert dict(built.items()) == sent
+    assert built.to_dict() == sent  # nothing dropped, unknown fields included
+    assert model.from_api(sent) == built and built != {**sent, first: "other"}
+    with pytest.raises(KeyError):
+        built["no such field"]
+    with pytest.raises(TypeError):
+        hash(built)  # equal to a dict, so unhashable like one
+
+
+def test_timestamps_are_datetimes_as_attributes_and_strings_as_keys() -> None:
+    run = Run.from_api(CAPTURED_RUN)
+    assert run["created_at"] == "2026-11-21T13:35:55.195870+00:00"
+    assert run.created_at is not None and run.created_at.year == 2026
+
+
+def test_fields_the_old_models_dropped_are_attributes_now() -> None:
+    thread = Thread.from_api({**THREAD, "state_updated_at": "2026-11-21T13:35:55Z"})
+    assert thread.config == {"new": "field"} and thread.state_updated_at is not None
+    assert Run.from_api({**CAPTURED_RUN, "langsmith_session_name": "s"}).langsmith_session_name == "s"
+
+
+def test_a_model_made_in_code_reads_as_its_fields() -> None:
+    thread = Thread(thread_id="t", status="busy")
+    assert thread["thread_id"] == "t" and thread["status"] == "busy" and thread["created_at"] is None
+
+
+def test_stream_part_is_the_sdks_named_tuple() -> None:
+    part = StreamPart("values", {"a": 1}, "7")
+    event, data, event_id = part
+    assert (event, data, event_id) == ("values", {"a": 1}, "7") == tuple(part)
+    assert part[0] == "values" and part._asdict() == {"event": "values", "data": {"a": 1}, "id": "7"}
+    assert StreamPart("values", None) == ("values", None, None)

@@ -158,15 +158,31 @@ class Resource:
         retry: Retry | None = None,
         on_response: OnResponse | None = None,
     ) -> Any:
-        # With a hook, the body is read after it runs, so it sees the headers at once.
+        if cast is None:
+            self._transport.request(method, path, options, json=body, params=query, retry=retry).close()
+            return None
+        payload, response = self._json(method, path, options=options, body=body, query=query, retry=retry,
+                                       on_response=on_response)
+        return build(cast, payload, response)
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        options: RequestOptions,
+        body: Any = NO_BODY,
+        query: Query = None,
+        retry: Retry | None = None,
+        on_response: OnResponse | None = None,
+    ) -> tuple[Any, requests.Response]:
+        """Send a request; return its JSON answer and the (closed) response."""
+        # With a hook, the body is read after it has run, so it sees the headers at once.
         response = self._transport.request(method, path, options, json=body, params=query, retry=retry,
                                            stream=on_response is not None)
         if on_response is not None:
             on_response(response)
-        if cast is None:
-            response.close()
-            return None
-        return build(cast, self._transport.read_json(response, options), response)
+        return self._transport.read_json(response, options), response
 
 
 def build(cast: object, payload: Any, response: requests.Response) -> Any:

@@ -575,16 +575,9 @@ class Runs(Resource):
         on_response: Callable[[requests.Response], None] | None = None,
     ) -> Any:
         """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises."""
-        answered: list[requests.Response] = []
-
-        def keep(response: requests.Response) -> None:
-            answered.append(response)
-            if on_response is not None:
-                on_response(response)
-
-        state = self._call(method, state_path, object, body=payload, options=options, retry=retry, on_response=keep)
+        state, response = self._json(method, state_path, body=payload, options=options, retry=retry,
+                                     on_response=on_response)
         if raise_error and isinstance(state, dict) and "__error__" in state:
-            (response,) = answered
             found = _RUN_LOCATION.search(response.headers.get("content-location", "") or state_path)
             raise run_error(state["__error__"], run_id=found["run_id"] if found else None,
                             method=method, url=response.url, response=response)

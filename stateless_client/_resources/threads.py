@@ -42,7 +42,7 @@ class Threads(Resource):
             if_exists: ``"raise"`` (409) or ``"do_nothing"`` when ``thread_id`` exists.
             supersteps: updates to apply to the new thread's state, as
                 ``[{"updates": [{"values": ..., "as_node": ...}]}, ...]``.
-            graph_id: the graph the thread belongs to.
+            graph_id: the graph the thread belongs to (stored as ``metadata["graph_id"]``).
             ttl: minutes until the thread is deleted, or ``{"ttl": minutes, "strategy": "delete"}``.
 
         Returns:
@@ -53,12 +53,13 @@ class Threads(Resource):
             >>> len(client.runs.wait(thread["thread_id"], "agent", input=data)["messages"])
             2
         """
+        if graph_id is not None:  # the API keeps a thread's graph in its metadata
+            metadata = {**(metadata or {}), "graph_id": graph_id}
         body = drop_none({
             "metadata": metadata,
             "thread_id": thread_id,
             "if_exists": if_exists,
             "supersteps": supersteps,
-            "graph_id": graph_id,
             "ttl": {"ttl": ttl, "strategy": "delete"} if isinstance(ttl, (int, float)) else ttl,
         })
         return self._post("/threads", Thread, body=body, options=self._options(headers, params, timeout, max_retries))

@@ -1,0 +1,109 @@
+"""Per-call options travel with the request: a body that stalls is a timeout naming the limit
+(defect A), and a resumed stream repeats the call's headers (defect B). Real loopback sockets."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+import pytest
+
+from stateless_client import APITimeoutError, Client, NotFoundError, StreamInterruptedError, Timeout, get_client
+
+from .loopback import TIMEOUT, Connection, ScriptedServer
+
+
+def sse(event: str, data: Any, event_id: str | None = None) -> bytes:
+    block = f"event: {event}\ndata: {json.dumps(data)}\n" + (f"id: {event_id}\n" if event_id else "")
+    return (block + "\n").encode()
+
+
+@pytest.fixture
+def make_client() -> Iterator[Any]:
+    made: list[Client] = []
+
+    def make(url: str, **options: Any) -> Client:
+        options.setdefault("timeout", Timeout(connect=TIMEOUT, read=TIMEOUT))
+        client = get_client(url=url, api_key=options.pop("api_key", None), **options)
+        client._transport.sleep = lambda seconds: None
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def _headers_then_silence(conn: Connection) -> None:
+    conn.send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 40\r\n\r\n{\"mess")
+    conn.wait_for_client_close()
+
+
+def test_a_wait_whose_body_stalls_is_a_timeout_naming_the_limit(make_client: Any) -> None:
+    with ScriptedServer(_headers_then_silence) as server:
+        client = make_client(server.url)
+        with pytest.raises(APITimeoutError, match=r"read timeout|0\.3 s") as caught:
+            client.runs.wait(None, "agent", timeout=0.3)
+    assert "0.3 s" in str(caught.value) and server.url in caught.value.url
+    assert len(server.requests) == 1  # a run may have started: not retried
+
+
+def test_a_get_whose_body_stalls_is_a_timeout_and_is_retried(make_client: Any) -> None:
+    def answer(conn: Connection) -> None:
+        conn.send(b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}')
+
+    with ScriptedServer(_headers_then_silence, answer) as server:
+        assert make_client(server.url).runs.join("t", "r", timeout=0.3) == {}
+    assert len(server.requests) == 2
+
+
+def _drop_after_one(conn: Connection) -> None:
+    conn.head(headers={"location": "/threads/t/runs/r/stream", "content-location": "/threads/t/runs/r"})
+    conn.chunk(sse("metadata", {"run_id": "r"}) + sse("updates", {"n": 1}, "1"))
+    conn.reset()
+
+
+def test_a_resume_repeats_the_calls_headers_and_accept(make_client: Any) -> None:
+    def resumed(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(sse("values", {"done": True}, "2"))
+        conn.end_chunks()
+
+    with ScriptedServer(_drop_after_one, resumed) as server:
+        client = make_client(server.url, api_key="k-1", headers={"x-client": "c"})
+        parts = list(client.runs.stream("t", "agent", stream_resumable=True, headers={"x-tenant": "acme"}))
+    assert [part.id for part in parts] == [None, "1", "2"]
+    first, second = server.requests
+    assert (second.method, second.target) == ("GET", "/threads/t/runs/r/stream")
+    for request in (first, second):
+        assert request.headers["accept"] == "text/event-stream"
+        assert (request.headers["x-tenant"], request.headers["x-client"], request.headers["x-api-key"]) == (
+            "acme", "c", "k-1")
+    assert second.headers["last-event-id"] == "1"
+    assert "content-type" not in second.headers and not second.body
+
+
+def test_join_stream_of_a_missing_run_is_not_found(make_client: Any) -> None:
+    def reported(conn: Connection) -> None:  # how langgraph dev answers: a 200 stream with an error event
+        conn.head()
+        conn.chunk(sse("error", {"error": "HTTPException", "message": "404: Run not found"}))
+        conn.end_chunks()
+
+    with ScriptedServer(reported) as server, pytest.raises(NotFoundError, match="Run not found") as caught:
+        list(make_client(server.url).runs.join_stream("t", "gone"))
+    assert caught.value.status_code == 404 and "/threads/t/runs/gone/stream" in caught.value.url
+
+
+def test_a_resume_that_finds_the_run_gone_is_an_interruption_with_nothing_lost(make_client: Any) -> None:
+    def restarted(conn: Connection) -> None:  # the server restarted and forgot the run
+        conn.head()
+        conn.chunk(sse("error", {"error": "HTTPException", "message": "404: Run not found"}))
+        conn.end_chunks()
+
+    received = []
+    with ScriptedServer(_drop_after_one, restarted) as server, pytest.raises(StreamInterruptedError) as caught:
+        for part in make_client(server.url).runs.stream("t", "agent", stream_resumable=True):
+            received.append(part)
+    assert [part.event for part in received] == ["metadata", "updates"]
+    assert caught.value.events_delivered == 2 and caught.value.run_id == "r"
+    assert "no longer has the run" in caught.value.reason
