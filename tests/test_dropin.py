@@ -29,7 +29,7 @@ def test_stream_parts_unpack_as_event_data_id(client: Client, seed_input: dict[s
     events = []
     for event, data, event_id in client.runs.stream(None, "agent", input=seed_input, stream_mode="updates"):
         events.append(event)
-        assert event_id is None or isinstance(event_id, str) and isinstance(data, dict)
+        assert isinstance(data, dict) and (event_id is None or isinstance(event_id, str))
     assert events == ["metadata", "updates"]
 
 
