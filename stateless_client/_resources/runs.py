@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from typing import Any, Callable, Mapping, Sequence
 
@@ -12,7 +11,7 @@ from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
-from .._http.stream import RunStream
+from .._http.stream import RunStream, run_location
 from .._http.transport import NO_BODY, drop_none
 from .._http.urls import path
 from .._models import Run, StreamPart
@@ -44,7 +43,6 @@ from .base import Resource
 __all__ = ["Runs"]
 
 OnRunCreated = Callable[[RunCreateMetadata], None]
-_RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/]+))?/runs/(?P<run_id>[^/?#]+)")
 
 
 def _runs_path(thread_id: str | None, *tail: str) -> str:
@@ -126,9 +124,9 @@ def _announcer(on_run_created: OnRunCreated | None) -> Callable[[requests.Respon
         return None
 
     def announce(response: requests.Response) -> None:
-        found = _RUN_LOCATION.search(response.headers.get("content-location", ""))
-        if found:
-            on_run_created(RunCreateMetadata(run_id=found["run_id"], thread_id=found["thread_id"]))
+        run_id, thread_id = run_location(response)
+        if run_id is not None:
+            on_run_created(RunCreateMetadata(run_id=run_id, thread_id=thread_id))
 
     return announce
 
@@ -454,7 +452,7 @@ class Runs(Resource):
             NotFoundError: no such run.
         """
         return self._final_state(
-            "GET", _runs_path(thread_id, run_id, "join"), NO_BODY, raise_error=raise_error,
+            "GET", _runs_path(thread_id, run_id, "join"), NO_BODY, raise_error=raise_error, run_id=run_id,
             options=self._options(headers, params, timeout, max_retries),
         )
 
@@ -573,12 +571,12 @@ class Runs(Resource):
         options: RequestOptions,
         retry: Retry | None = None,
         on_response: Callable[[requests.Response], None] | None = None,
+        run_id: str | None = None,
     ) -> Any:
         """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises."""
         state, response = self._json(method, state_path, body=payload, options=options, retry=retry,
                                      on_response=on_response)
         if raise_error and isinstance(state, dict) and "__error__" in state:
-            found = _RUN_LOCATION.search(response.headers.get("content-location", "") or state_path)
-            raise run_error(state["__error__"], run_id=found["run_id"] if found else None,
-                            method=method, url=response.url, response=response)
+            raise run_error(state["__error__"], run_id=run_location(response)[0] or run_id, method=method,
+                            url=response.url, response=response)
         return state
