@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import run_error
+from .._exceptions import StatelessClientError, run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
 from .._http.stream import RunStream, run_location
@@ -39,6 +40,7 @@ from ..types import (
     StreamVersion,
 )
 from .base import Resource
+from .many import run_many
 
 __all__ = ["Runs"]
 
@@ -240,7 +242,8 @@ class Runs(Resource):
         return self._stream(
             "POST", _runs_path(thread_id, "stream"), body=payload, retry=Retry.STARTS_RUN,
             options=self._options(headers, params, timeout, max_retries), resumable=stream_resumable,
-            raise_error=raise_error, version=version, on_response=_announcer(on_run_created),
+            raise_error=raise_error, version=version, stream_mode=stream_mode,
+            on_response=_announcer(on_run_created),
         )
 
     def wait(
@@ -308,6 +311,61 @@ class Runs(Resource):
             options=self._options(headers, params, timeout, max_retries), retry=Retry.STARTS_RUN,
             on_response=_announcer(on_run_created),
         )
+
+    def wait_many(
+        self,
+        assistant_id: str,
+        inputs: Iterable[Input],
+        *,
+        max_concurrency: int = 8,
+        return_exceptions: bool = False,
+        progress: bool | Callable[[int, int], None] = False,
+        **options: Any,
+    ) -> list[Any]:
+        """Run ``assistant_id`` once per input, stateless, at most ``max_concurrency`` at a
+        time, and return the final states in input order.
+
+        Each run is ``wait(None, assistant_id, input=item, **options)``; ``options`` are
+        ``wait``'s (``config``, ``context``, ``metadata``, ``durability``, ``timeout``, ...).
+        Stateless runs need no cleanup: the server deletes their threads when they end (which
+        is why ``create_batch`` + ``join`` loses results unless ``on_completion="keep"``).
+
+        Args:
+            assistant_id: an assistant ID or a graph name.
+            inputs: one graph input per run.
+            max_concurrency: the most runs in flight at once (threads of this process).
+            return_exceptions: put a failed run's exception in its place in the result
+                instead of raising it (as ``asyncio.gather`` does).
+            progress: ``True`` shows a ``tqdm`` bar (extra ``progress``); a callable is
+                called as ``progress(done, total)`` after each run.
+
+        Returns:
+            The final states, in the order of ``inputs``.
+
+        Raises:
+            RunError, APIError: the first failure (``return_exceptions=False``); the runs
+                still in flight are cancelled on the server first.
+            KeyboardInterrupt: Ctrl-C, after cancelling the runs in flight on the server.
+
+        Example:
+            >>> states = client.runs.wait_many("agent", [data, data], max_concurrency=2)
+            >>> [state["messages"][-1]["content"][:5] for state in states]
+            ['echo:', 'echo:']
+        """
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        if "thread_id" in options or "on_run_created" in options:
+            raise TypeError("wait_many runs stateless runs and tracks them itself: no thread_id or on_run_created")
+        return run_many(
+            lambda item, on_created: self.wait(None, assistant_id, input=item, on_run_created=on_created, **options),
+            list(inputs), cancel=self._cancel_quietly, max_concurrency=max_concurrency,
+            return_exceptions=return_exceptions, progress=progress,
+        )
+
+    def _cancel_quietly(self, run: RunCreateMetadata) -> None:
+        if run["thread_id"] is not None:
+            with contextlib.suppress(StatelessClientError):
+                self.cancel(run["thread_id"], run["run_id"], max_retries=0)
 
     def create(
         self,
@@ -493,7 +551,7 @@ class Runs(Resource):
             options = options.with_headers({"last-event-id": last_event_id})
         return self._stream(
             "GET", stream_path, query=query, options=options, resumable=True, resume_location=stream_path,
-            last_event_id=last_event_id, raise_error=raise_error,
+            last_event_id=last_event_id, raise_error=raise_error, stream_mode=stream_mode,
         )
 
     def cancel(
