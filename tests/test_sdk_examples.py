@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import requests
 
-from stateless_client._local_server import LocalServer
+from stateless_client._dev.local_server import LocalServer
 
 PAGE = Path(__file__).parent.parent / "docs" / "porting-examples.md"
 _PARTS = re.compile(

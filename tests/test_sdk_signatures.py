@@ -28,9 +28,9 @@ from stateless_client import NOT_GIVEN
 
 # "method.parameter" (or "method" for a whole method) -> why we differ from the SDK on purpose.
 DELIBERATE: dict[str, str] = {
-    "get_client.url": (
-        "defaults to http://127.0.0.1:2024, where `langgraph dev` listens; the SDK's sync client "
-        "defaults (url=None) to http://localhost:8123"
+    "get_client.timeout": (
+        "the same limits by default (5 s to connect, 300 s of silence), spelled Timeout(); here None "
+        "means no limit, as for every per-call timeout=, where the SDK's None means its defaults"
     ),
 }
 
