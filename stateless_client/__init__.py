@@ -33,6 +33,7 @@ from ._exceptions import (
     StreamInterruptedError,
     UnprocessableEntityError,
 )
+from ._http.relay import SSE_RESPONSE_HEADERS
 from ._http.stream import RunStream
 from ._models import Run, StreamPart, Thread
 from ._resources.runs import Runs
@@ -47,6 +48,7 @@ __all__ = [
     "Runs",
     "Threads",
     "RunStream",
+    "SSE_RESPONSE_HEADERS",
     "StreamPart",
     "Run",
     "Thread",

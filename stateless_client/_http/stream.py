@@ -9,7 +9,7 @@ import socket
 import threading
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Generator, Generic, Iterator, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Generic, Iterator, Sequence, TypeVar
 from urllib.parse import unquote
 
 import requests
@@ -32,6 +32,7 @@ from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .body import iter_body
 from .failures import connection_error
+from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
 from .urls import origin, path
 
@@ -239,6 +240,43 @@ class RunStream(Generic[PartT]):
             elif on_part is not None and not part.event.startswith("messages"):
                 on_part(part)
 
+    def iter_sse(self, *, cancel_on_close: bool = True) -> Iterator[bytes]:
+        """The stream as server-sent-event bytes, for a WSGI response (Flask, Django).
+
+        Each part in the server's own SSE form, the server's heartbeats as SSE comments, an
+        ``error`` event (``{"type", "message", "run_id", ...}``) instead of a cut response when
+        the run fails, and a final ``end`` event, so the page can close its ``EventSource``
+        instead of reconnecting (which would start a new run). Send it with
+        ``SSE_RESPONSE_HEADERS``.
+
+        Args:
+            cancel_on_close: when the web server closes the iterator before the end (the
+                browser left), cancel the run on the server (default), not only disconnect.
+
+        Example:
+            >>> stream = client.runs.stream(None, "agent", input=data, stream_mode="updates")
+            >>> [chunk.split(b"\n")[0] for chunk in stream.iter_sse()]
+            [b'event: metadata', b'event: updates', b'event: end']
+        """
+        if self._version != "v1":
+            raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        return iter_sse(self, cancel_on_close=cancel_on_close)
+
+    def aiter_sse(self, *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
+        """``iter_sse`` for an ASGI response (Django under uvicorn, Starlette, FastAPI).
+
+        The blocking reads run in a worker thread, one event at a time; cancelling the
+        consuming task (the browser left) aborts the read at once and cancels the run.
+        """
+        if self._version != "v1":
+            raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        return aiter_sse(self, cancel_on_close=cancel_on_close)
+
+    def _with_heartbeats(self) -> Iterator[StreamPart | None]:
+        """The parts, with ``None`` for each heartbeat the server sends (for relays)."""
+        self._source.heartbeats = True
+        return self  # type: ignore[return-value]  # a v1 stream yields StreamPart or, now, None
+
     def _shut(self) -> None:
         self._closed = True
         self._parts.close()
@@ -263,6 +301,7 @@ class _EventSource:
     ) -> None:
         self.transport = transport
         self.stream_modes = stream_modes
+        self.heartbeats = False  # yield None for each heartbeat comment (relays turn it on)
         self.response = response
         self.run_id, self.thread_id = run_location(response)
         self.aborted = False
