@@ -23,6 +23,7 @@ EXPECTED = {
     "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "APIConnectionError", "APITimeoutError", "InvalidResponseError",
     "StreamInterruptedError", "RunError", "StreamClosedError", "__version__",
+    "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
 }
 
 
