@@ -231,8 +231,9 @@ class Assistants(Resource):
 
         Args:
             graph_id: point the assistant at another graph (unchanged when ``None``).
-            config: the new config (``{}`` clears it; ``None`` keeps it).
-            context: the new context (``{}`` clears it; ``None`` keeps it).
+            config: the new config, replacing the old one (``{}`` is sent, as by the SDK, but
+                ``langgraph dev`` then keeps the old config).
+            context: the new context, replacing the old one (``{}`` clears it).
             metadata: merged into the existing metadata.
             name: a new name.
             description: a new description.
@@ -275,8 +276,8 @@ class Assistants(Resource):
         """Delete an assistant and all its versions.
 
         Args:
-            delete_threads: also delete the threads whose ``metadata.assistant_id`` is this
-                assistant, with their runs and checkpoints.
+            delete_threads: also delete this assistant's threads, with their runs and
+                checkpoints (``langgraph dev`` deletes the threads that ran it).
 
         Raises:
             NotFoundError: no such assistant.

@@ -196,7 +196,8 @@ class HttpClient(Resource):
         connection failure, 429 or 5xx; any other error status raises at once.
 
         Example:
-            >>> state = client.http.request_reconnect("/runs/wait", "POST", json={"assistant_id": "agent", "input": data})
+            >>> run = {"assistant_id": "agent", "input": data}
+            >>> state = client.http.request_reconnect("/runs/wait", "POST", json=run)
             >>> state["messages"][-1]["content"]
             'echo: Hello! My name is Bagatur and I am 26 years old.'
         """
