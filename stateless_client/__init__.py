@@ -33,6 +33,7 @@ from ._exceptions import (
     StreamInterruptedError,
     UnprocessableEntityError,
 )
+from ._http.relay import SSE_RESPONSE_HEADERS
 from ._http.stream import RunStream
 from ._models import Assistant, AssistantVersion, GraphSchema, Item, Run, SearchItem, StreamPart, Thread
 from ._resources.assistants import Assistants
@@ -53,6 +54,7 @@ __all__ = [
     "Store",
     "HttpClient",
     "RunStream",
+    "SSE_RESPONSE_HEADERS",
     "StreamPart",
     "Run",
     "Thread",

@@ -44,7 +44,8 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
     exactly as the server sent it (timestamps as strings), as the official SDK's dicts do:
     ``thread["thread_id"]``, ``thread.get("metadata")``, ``"values" in state``,
     ``dict(thread)``, ``==`` against the equal dict. ``to_dict()`` returns every field the
-    server sent, unknown ones included, so nothing from a newer server is lost.
+    server sent, unknown ones included, so nothing from a newer server is lost. ``repr`` is
+    that JSON object's, as the SDK's dicts print.
 
     ``from_api`` gives what ``from_dict(payload, infer_missing=True)`` gives (a test pins
     this), from the same field declarations and ``dataclasses-json`` decoders, without its
@@ -52,6 +53,7 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
     """
 
     dataclass_json_config = _IGNORE_UNKNOWN
+    # repr=False on every subclass's @dataclass keeps the __repr__ below.
     __hash__ = None  # type: ignore[assignment]  # equal to a dict, so unhashable like one
 
     @classmethod
@@ -91,6 +93,10 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
             object.__setattr__(self, "_raw", raw)
         return raw
 
+    def __repr__(self) -> str:
+        # As the official SDK's dicts print, so ported code prints what its docs show.
+        return repr(self._json())
+
     def __getitem__(self, key: str) -> Any:
         return self._json()[key]
 
@@ -128,7 +134,7 @@ def parse_model(cls: "type[_M]", payload: Any, *, method: str, url: str) -> "_M"
         ) from None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Run(_Model):
     """A run, as ``runs.create``, ``runs.get`` and ``runs.create_batch`` return it.
 
@@ -148,7 +154,7 @@ class Run(_Model):
     langsmith_session_name: Optional[str] = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Thread(_Model):
     """A thread, as ``threads.create`` and ``threads.get`` return it."""
 

@@ -8,12 +8,10 @@ from typing import Any, Iterator
 
 import pytest
 import responses
-from langgraph_sdk._sync.assistants import SyncAssistantsClient
 from responses import matchers
 
 from stateless_client import (
     Assistant,
-    Assistants,
     AssistantVersion,
     Client,
     ConflictError,
@@ -24,8 +22,6 @@ from stateless_client import (
     get_client,
 )
 
-from .sdk_parity import assert_mirrors
-
 BASE = "http://assistants.test"
 ASSISTANT = {"assistant_id": "a/1", "graph_id": "agent", "config": {}, "context": {}, "metadata": {},
              "name": "n", "created_at": "2026-11-25T10:48:42.127499+00:00",
@@ -34,9 +30,6 @@ VERSION = {k: v for k, v in ASSISTANT.items() if k != "updated_at"}
 SCHEMAS = {"graph_id": "agent", "input_schema": {}, "output_schema": {}, "state_schema": {"type": "object"},
            "config_schema": {}, "context_schema": None}
 
-
-def test_every_sdk_method_is_here_with_its_signature() -> None:
-    assert_mirrors(Assistants, SyncAssistantsClient)
 
 
 # -- wire shape ----------------------------------------------------------------------------------

@@ -9,14 +9,12 @@ from typing import Any, Iterator
 import pytest
 import requests
 import responses
-from langgraph_sdk._sync.http import SyncHttpClient
 from responses import matchers
 
 from stateless_client import (
     APIConnectionError,
     APIError,
     Client,
-    HttpClient,
     InternalServerError,
     InvalidResponseError,
     NotFoundError,
@@ -28,14 +26,10 @@ from stateless_client import (
 from stateless_client._dev.local_server import LocalServer
 
 from .loopback import TIMEOUT, Connection, CuttingProxy, ScriptedServer
-from .sdk_parity import assert_mirrors
 
 BASE = "http://http.test"
 SSE = "text/event-stream; charset=utf-8"
 
-
-def test_every_sdk_method_is_here_with_its_signature() -> None:
-    assert_mirrors(HttpClient, SyncHttpClient)
 
 
 # -- wire shape ----------------------------------------------------------------------------------

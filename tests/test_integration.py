@@ -231,10 +231,11 @@ def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
         thread.thread_id, "slow", input={"n": 8, "delay": 0.15}, stream_mode="custom",
         on_disconnect=on_disconnect,  # type: ignore[arg-type]
     )
-    for part in stream:
-        if part.event == "custom":
-            break  # leaving the loop closes the connection at once
-    assert stream.run_id is not None
+    with stream:
+        for part in stream:
+            if part.event == "custom":
+                break
+    assert stream.run_id is not None  # leaving the with block closed the connection at once
     with pytest.raises(StreamClosedError):
         iter(stream)
     assert _wait_for_status(client, thread.thread_id, stream.run_id, {final}) == final

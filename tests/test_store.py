@@ -8,20 +8,14 @@ from typing import Any, Iterator
 
 import pytest
 import responses
-from langgraph_sdk._sync.store import SyncStoreClient
 from responses import matchers
 
-from stateless_client import Client, InvalidResponseError, Item, SearchItem, Store, get_client
-
-from .sdk_parity import assert_mirrors
+from stateless_client import Client, InvalidResponseError, Item, SearchItem, get_client
 
 BASE = "http://store.test"
 ITEM = {"namespace": ["a", "b"], "key": "k", "value": {"x": 1}, "created_at": "2026-11-25T10:48:42.470717+00:00",
         "updated_at": "2026-11-25T10:48:42.470720+00:00"}
 
-
-def test_every_sdk_method_is_here_with_its_signature() -> None:
-    assert_mirrors(Store, SyncStoreClient)
 
 
 # -- wire shape ----------------------------------------------------------------------------------

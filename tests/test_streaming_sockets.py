@@ -88,11 +88,19 @@ def _endless(conn: Connection) -> None:
     conn.wait_for_client_close()
 
 
-def test_break_closes_the_connection_at_once(make_client: Any) -> None:
+def test_break_out_of_a_loop_over_a_temporary_closes_the_connection_at_once(make_client: Any) -> None:
+    with ScriptedServer(_endless) as server:
+        for _part in make_client(server.url).runs.stream(None, "agent"):
+            break
+        assert server.connections[0].closed_by_client.wait(TIMEOUT)
+
+
+def test_close_after_break_closes_the_connection_and_later_iteration_raises(make_client: Any) -> None:
     with ScriptedServer(_endless) as server:
         stream = make_client(server.url).runs.stream(None, "agent")
         for _part in stream:
             break
+        stream.close()
         assert server.connections[0].closed_by_client.wait(TIMEOUT)
         with pytest.raises(StreamClosedError):
             iter(stream)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import http.client
 import logging
 import re
+import socket
+import threading
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generator, Generic, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Generic, Iterator, Sequence, TypeVar
+from urllib.parse import unquote
 
 import requests
 import urllib3.exceptions
@@ -15,6 +18,7 @@ import urllib3.exceptions
 from .. import _json
 from .._exceptions import (
     APIConnectionError,
+    APIError,
     APIStatusError,
     InvalidResponseError,
     NotFoundError,
@@ -24,22 +28,26 @@ from .._exceptions import (
     snippet,
 )
 from .._models import StreamPart
+from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .body import iter_body
 from .failures import connection_error
+from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
-from .urls import origin
+from .urls import origin, path
 
 if TYPE_CHECKING:
+    from ..types import CancelAction
     from .options import RequestOptions
     from .transport import Transport
 
-__all__ = ["RunStream", "open_run_stream", "MAX_RESUME_ATTEMPTS"]
+__all__ = ["RunStream", "open_run_stream", "check_event_stream", "run_location", "MAX_RESUME_ATTEMPTS"]
 
 logger = logging.getLogger("stateless_client")
 
 MAX_RESUME_ATTEMPTS = 5
-_RUN_ID_IN_PATH = re.compile(r"/runs/([^/?#]+)")
+_RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_id>[^/?#]+)")
+_MAX_THREAD_PROBES = 10
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 _DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end"})
@@ -49,13 +57,18 @@ PartT = TypeVar("PartT")
 
 
 class RunStream(Generic[PartT]):
-    """The events of one run, in order, as ``StreamPart`` objects.
+    """The events of one run, in order, as ``StreamPart`` objects (dicts with ``version="v2"``).
 
-    Iterate it once; use it as a context manager or call ``close()`` to drop the connection
-    early. Leaving a ``for`` loop over it early (``break``, an exception) closes the
-    connection at once, and so does dropping the last reference to it. The LangGraph server
-    sends no ``end`` event: iteration simply ends after the last event (an ``end`` event,
-    which other servers send, also ends it).
+    A ``RunStream`` is its own iterator, like the official SDK's generator: ``next(stream)``
+    works, and a ``for`` loop after a ``break`` continues where the last one stopped. The
+    connection closes at once when the stream ends, fails, is closed (``close()``, leaving a
+    ``with`` block) or is dropped, which includes the temporary of
+    ``for part in client.runs.stream(...)`` at ``break``. The LangGraph server sends no ``end``
+    event: iteration simply ends after the last event (an ``end`` event, which other servers
+    send, also ends it).
+
+    ``close()`` and ``cancel()`` may be called from any thread at any time: a read blocked in
+    another thread is woken at once and raises ``StreamClosedError`` there.
 
     Example:
         >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:
@@ -69,16 +82,20 @@ class RunStream(Generic[PartT]):
         StreamInterruptedError: the connection dropped and the stream could not be resumed.
         APITimeoutError: the server sent nothing for longer than the read timeout.
         InvalidResponseError: an event whose data is not JSON, or an oversized line.
-        StreamClosedError: the stream was already closed or fully consumed.
+        StreamClosedError: the stream was closed, or another thread is iterating it.
     """
 
     def __init__(self, source: _EventSource, *, version: str = "v1") -> None:
         # The generator refers to ``source``, never to this object: without a reference
         # cycle, dropping the stream closes its connection at once, not at some later GC.
         self._source = source
+        self._version = version
         self._parts: Generator[PartT, None, None] = (
             source.parts() if version == "v1" else _as_v2(source.parts())  # type: ignore[assignment]
         )
+        # Held while a thread is inside ``__next__``; ``close()`` from another thread then
+        # wakes that read instead of touching the generator it is running.
+        self._reading = threading.Lock()
         self._closed = False
         self._exhausted = False
 
@@ -92,29 +109,49 @@ class RunStream(Generic[PartT]):
         """The run's ID, from the ``Content-Location`` header or the ``metadata`` event."""
         return self._source.run_id
 
+    @property
+    def thread_id(self) -> str | None:
+        """The run's thread, when the server named it (``None`` for a stateless stream)."""
+        return self._source.thread_id
+
+    @property
+    def closed(self) -> bool:
+        """Whether the stream is closed (ended, failed, closed or cancelled)."""
+        return self._closed
+
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<RunStream {self._source.method} {self._source.url} run_id={self.run_id!r} {state}>"
 
-    def __iter__(self) -> Iterator[PartT]:
+    def __iter__(self) -> RunStream[PartT]:
         if self._closed:
             raise StreamClosedError("this RunStream was already closed or fully consumed")
-        return self._guarded()
+        return self
 
     def __next__(self) -> PartT:
-        if self._closed:
-            if self._exhausted:
-                raise StopIteration
-            raise StreamClosedError("this RunStream was closed before its end")
+        if not self._reading.acquire(blocking=False):
+            raise StreamClosedError("another thread is iterating this RunStream; a stream has one reader")
         try:
-            return next(self._parts)
-        except StopIteration:
-            self._exhausted = True
-            self.close()
-            raise
-        except BaseException:
-            self.close()
-            raise
+            if self._closed:
+                if self._exhausted:
+                    raise StopIteration
+                self._shut()  # closed by another thread while this one was between reads
+                raise StreamClosedError("this RunStream was closed before its end")
+            try:
+                return next(self._parts)
+            except StopIteration:
+                if self._source.aborted:
+                    raise StreamClosedError("this RunStream was closed while reading") from None
+                self._exhausted = True
+                self._shut()
+                raise
+            except BaseException as exc:
+                self._shut()
+                if self._source.aborted and not isinstance(exc, (StreamClosedError, GeneratorExit)):
+                    raise StreamClosedError("this RunStream was closed while reading") from None
+                raise
+        finally:
+            self._reading.release()
 
     def __enter__(self) -> RunStream[PartT]:
         return self
@@ -128,19 +165,122 @@ class RunStream(Generic[PartT]):
         self.close()
 
     def close(self) -> None:
-        """Drop the connection now, so the server sees the disconnect. Safe to call twice."""
+        """Drop the connection now, so the server sees the disconnect. Safe to call twice,
+        and from any thread: a read blocked in another thread wakes up with
+        ``StreamClosedError``."""
+        self._closed = True
+        if self._reading.acquire(blocking=False):
+            try:
+                self._shut()
+            finally:
+                self._reading.release()
+        else:
+            self._source.abort()  # the reading thread closes the rest when it wakes
+
+    def cancel(self, action: CancelAction = "interrupt") -> None:
+        """Cancel the run on the server, then close the stream. Safe from any thread.
+
+        Works for stateless runs too: their temporary thread is looked up (the run's
+        ``thread_id`` is not in a stateless stream's headers) and the run is cancelled
+        by ID, whatever the run's ``on_disconnect``.
+
+        Args:
+            action: ``"interrupt"`` (keep the thread's state so far) or ``"rollback"``.
+
+        Raises:
+            NotFoundError: the server has no such run any more (it ended).
+        """
+        try:
+            self._source.cancel_run(action)
+        finally:
+            self.close()
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The text of each AI message chunk as it arrives (``iter_text()`` with no filter).
+
+        Example:
+            >>> stream = client.runs.stream(None, "tokens", input=data, stream_mode="messages-tuple")
+            >>> "".join(stream.text_stream)
+            'Hello Bagatur! Nice to meet you.'
+        """
+        return self.iter_text()
+
+    def iter_text(
+        self, *, node: str | None = None, on_part: Callable[[StreamPart], None] | None = None
+    ) -> Iterator[str]:
+        """Yield the text of each AI message chunk as it arrives, from ``messages-tuple`` or
+        ``messages`` events; content given as a list of blocks yields its text blocks.
+
+        Args:
+            node: only the text generated by this graph node.
+            on_part: called with every other part of the stream (``values``, ``updates``,
+                ``metadata``, ...), so nothing else the run sends is lost.
+
+        Raises:
+            ValueError: the stream was started without a messages stream mode, so it would
+                yield nothing, or with ``version="v2"``.
+        """
+        if self._version != "v1":
+            raise ValueError("iter_text()/text_stream need a version='v1' stream")
+        modes = self._source.stream_modes
+        if modes is not None and not MESSAGE_MODES.intersection(modes):
+            raise ValueError(
+                f"iter_text()/text_stream need stream_mode 'messages-tuple' or 'messages'; "
+                f"this stream was started with {list(modes)}"
+            )
+        return self._texts(TextExtractor(node), on_part)
+
+    def _texts(self, extractor: TextExtractor, on_part: Callable[[StreamPart], None] | None) -> Iterator[str]:
+        for part in self:
+            assert isinstance(part, StreamPart)  # checked by iter_text: a v1 stream
+            text = extractor.feed(part.event, part.data)
+            if text:
+                yield text
+            elif on_part is not None and not part.event.startswith("messages"):
+                on_part(part)
+
+    def iter_sse(self, *, cancel_on_close: bool = True) -> Iterator[bytes]:
+        """The stream as server-sent-event bytes, for a WSGI response (Flask, Django).
+
+        Each part in the server's own SSE form, the server's heartbeats as SSE comments, an
+        ``error`` event (``{"type", "message", "run_id", ...}``) instead of a cut response when
+        the run fails, and a final ``end`` event, so the page can close its ``EventSource``
+        instead of reconnecting (which would start a new run). Send it with
+        ``SSE_RESPONSE_HEADERS``.
+
+        Args:
+            cancel_on_close: when the web server closes the iterator before the end (the
+                browser left), cancel the run on the server (default), not only disconnect.
+
+        Example:
+            >>> stream = client.runs.stream(None, "agent", input=data, stream_mode="updates")
+            >>> [chunk.split(b"\n")[0] for chunk in stream.iter_sse()]
+            [b'event: metadata', b'event: updates', b'event: end']
+        """
+        if self._version != "v1":
+            raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        return iter_sse(self, cancel_on_close=cancel_on_close)
+
+    def aiter_sse(self, *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
+        """``iter_sse`` for an ASGI response (Django under uvicorn, Starlette, FastAPI).
+
+        The blocking reads run in a worker thread, one event at a time; cancelling the
+        consuming task (the browser left) aborts the read at once and cancels the run.
+        """
+        if self._version != "v1":
+            raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        return aiter_sse(self, cancel_on_close=cancel_on_close)
+
+    def _with_heartbeats(self) -> Iterator[StreamPart | None]:
+        """The parts, with ``None`` for each heartbeat the server sends (for relays)."""
+        self._source.heartbeats = True
+        return self  # type: ignore[return-value]  # a v1 stream yields StreamPart or, now, None
+
+    def _shut(self) -> None:
         self._closed = True
         self._parts.close()
         self._source.response.close()
-
-    def _guarded(self) -> Iterator[PartT]:
-        # A generator of its own, so that leaving a ``for`` loop early drops it at once
-        # and its ``finally`` closes the connection.
-        try:
-            yield from self._parts
-            self._exhausted = True
-        finally:
-            self.close()
 
 
 class _EventSource:
@@ -156,11 +296,15 @@ class _EventSource:
         resume_location: str | None = None,
         last_event_id: str | None = None,
         raise_error: bool = True,
+        stream_modes: Sequence[str] | None = None,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
     ) -> None:
         self.transport = transport
+        self.stream_modes = stream_modes
+        self.heartbeats = False  # yield None for each heartbeat comment (relays turn it on)
         self.response = response
-        self.run_id: str | None = _run_id_from(response)
+        self.run_id, self.thread_id = run_location(response)
+        self.aborted = False
         self.method = response.request.method or "GET"
         self.url = response.url
         self.options = options
@@ -220,6 +364,8 @@ class _EventSource:
                 reason = f"the connection dropped ({type(exc).__name__}: {exc})"
             finally:
                 self.response.close()
+            if self.aborted:
+                raise StreamClosedError("this RunStream was closed while reading")
             if delivered > delivered_before:
                 attempts = 0  # the last connection made progress: a new drop starts afresh
             self.last_event_id = decoder.last_event_id
@@ -237,6 +383,8 @@ class _EventSource:
         location = self.resume_location
         while True:
             refusal = None
+            if self.aborted:
+                raise StreamClosedError("this RunStream was closed while resuming")
             if not self.resumable:
                 refusal = "the run was not created with stream_resumable=True"
             elif not location:
@@ -269,6 +417,65 @@ class _EventSource:
                 continue
             check_event_stream(response)
             return response
+
+    def abort(self) -> None:
+        """Wake a read blocked in another thread: shut the socket down under it."""
+        self.aborted = True
+        raw = self.response.raw
+        connection_socket = getattr(getattr(raw, "_connection", None), "sock", None)
+        if connection_socket is None:  # the connection was already handed to the response
+            reader = getattr(getattr(raw, "_fp", None), "fp", None)
+            connection_socket = getattr(getattr(reader, "raw", None), "_sock", None)
+        if isinstance(connection_socket, socket.socket):
+            try:
+                connection_socket.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+    def cancel_run(self, action: str) -> None:
+        """Cancel this stream's run on the server (``POST .../cancel``)."""
+        if self.run_id is None:
+            raise APIError(f"cannot cancel: the server announced no run on {self.url}",
+                           method=self.method, url=self.url)
+        options = self._plain_options()
+        thread_id = self.thread_id or self._thread_of_stateless_run(self.run_id, options)
+        self.transport.request(
+            "POST", path("threads", thread_id, "runs", self.run_id, "cancel"), options,
+            params={"wait": 0, "action": action},
+        ).close()
+
+    def _thread_of_stateless_run(self, run_id: str, options: RequestOptions) -> str:
+        """The temporary thread a stateless run runs in, which its stream does not name.
+
+        Busy threads are searched, newest first, those created in the same millisecond as the
+        run (UUIDv7 IDs start with their creation time) tried first; a candidate is confirmed
+        by fetching the run on it.
+        """
+        response = self.transport.request(
+            "POST", "/threads/search", options, retry=Retry.SAFE,
+            json={"status": "busy", "sort_by": "created_at", "sort_order": "desc", "limit": 100},
+        )
+        found = self.transport.read_json(response, options)
+        candidates = [item["thread_id"] for item in found if isinstance(item, dict) and "thread_id" in item]
+        candidates.sort(key=lambda thread_id: thread_id[:13] != run_id[:13])
+        for thread_id in candidates[:_MAX_THREAD_PROBES]:
+            try:
+                self.transport.request("GET", path("threads", thread_id, "runs", run_id), options).close()
+            except NotFoundError:
+                continue
+            return str(thread_id)
+        raise APIError(
+            f"cannot cancel run {run_id}: no busy thread holds it (it has probably ended)",
+            method="POST", url=self.transport.url("/threads/search"),
+        )
+
+    def _plain_options(self) -> RequestOptions:
+        """The call's options for a JSON request: its headers without the stream's own."""
+        headers = {
+            name: value for name, value in self.options.headers.items()
+            if name.lower() not in ("accept", "content-type", "content-length", "last-event-id")
+        }
+        return replace(self.options, headers=headers, params=None)
 
     def _resume_options(self) -> RequestOptions:
         headers = {
@@ -326,6 +533,9 @@ def check_event_stream(response: requests.Response) -> None:
     )
 
 
-def _run_id_from(response: requests.Response) -> str | None:
-    found = _RUN_ID_IN_PATH.search(response.headers.get("content-location", ""))
-    return found.group(1) if found else None
+def run_location(response: requests.Response) -> tuple[str | None, str | None]:
+    """``(run_id, thread_id)`` from ``Content-Location`` (``/threads/{t}/runs/{r}`` or ``/runs/{r}``)."""
+    found = _RUN_LOCATION.search(response.headers.get("content-location", ""))
+    if not found:
+        return None, None
+    return unquote(found["run_id"]), unquote(found["thread_id"]) if found["thread_id"] else None

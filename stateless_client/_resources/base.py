@@ -15,7 +15,7 @@ What to build from the answer (``cast``) is a model class (``Thread``), ``list[M
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, TypeVar, overload
+from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, overload
 
 import requests
 
@@ -125,6 +125,7 @@ class Resource:
         last_event_id: str | None = None,
         raise_error: bool = True,
         version: str = "v1",
+        stream_mode: str | Sequence[str] | None = None,
         on_response: OnResponse | None = None,
     ) -> RunStream[Any]:
         """Open an event stream; its HTTP status is checked before it is returned.
@@ -141,7 +142,7 @@ class Resource:
         return open_run_stream(
             self._transport, response, options=options, resumable=resumable,
             resume_location=resume_location, last_event_id=last_event_id, raise_error=raise_error,
-            version=version,
+            version=version, stream_modes=(stream_mode,) if isinstance(stream_mode, str) else stream_mode,
         )
 
     # -- shared --------------------------------------------------------------------------------

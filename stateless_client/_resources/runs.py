@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
+import contextlib
 import warnings
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import run_error
+from .._exceptions import StatelessClientError, run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
-from .._http.stream import RunStream
+from .._http.stream import RunStream, run_location
 from .._http.transport import NO_BODY, drop_none
 from .._http.urls import path
 from .._models import Run, StreamPart
@@ -40,11 +40,11 @@ from ..types import (
     StreamVersion,
 )
 from .base import Resource
+from .many import run_many
 
 __all__ = ["Runs"]
 
 OnRunCreated = Callable[[RunCreateMetadata], None]
-_RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/]+))?/runs/(?P<run_id>[^/?#]+)")
 
 
 def _runs_path(thread_id: str | None, *tail: str) -> str:
@@ -126,9 +126,9 @@ def _announcer(on_run_created: OnRunCreated | None) -> Callable[[requests.Respon
         return None
 
     def announce(response: requests.Response) -> None:
-        found = _RUN_LOCATION.search(response.headers.get("content-location", ""))
-        if found:
-            on_run_created(RunCreateMetadata(run_id=found["run_id"], thread_id=found["thread_id"]))
+        run_id, thread_id = run_location(response)
+        if run_id is not None:
+            on_run_created(RunCreateMetadata(run_id=run_id, thread_id=thread_id))
 
     return announce
 
@@ -242,7 +242,8 @@ class Runs(Resource):
         return self._stream(
             "POST", _runs_path(thread_id, "stream"), body=payload, retry=Retry.STARTS_RUN,
             options=self._options(headers, params, timeout, max_retries), resumable=stream_resumable,
-            raise_error=raise_error, version=version, on_response=_announcer(on_run_created),
+            raise_error=raise_error, version=version, stream_mode=stream_mode,
+            on_response=_announcer(on_run_created),
         )
 
     def wait(
@@ -310,6 +311,61 @@ class Runs(Resource):
             options=self._options(headers, params, timeout, max_retries), retry=Retry.STARTS_RUN,
             on_response=_announcer(on_run_created),
         )
+
+    def wait_many(
+        self,
+        assistant_id: str,
+        inputs: Iterable[Input],
+        *,
+        max_concurrency: int = 8,
+        return_exceptions: bool = False,
+        progress: bool | Callable[[int, int], None] = False,
+        **options: Any,
+    ) -> list[Any]:
+        """Run ``assistant_id`` once per input, stateless, at most ``max_concurrency`` at a
+        time, and return the final states in input order.
+
+        Each run is ``wait(None, assistant_id, input=item, **options)``; ``options`` are
+        ``wait``'s (``config``, ``context``, ``metadata``, ``durability``, ``timeout``, ...).
+        Stateless runs need no cleanup: the server deletes their threads when they end (which
+        is why ``create_batch`` + ``join`` loses results unless ``on_completion="keep"``).
+
+        Args:
+            assistant_id: an assistant ID or a graph name.
+            inputs: one graph input per run.
+            max_concurrency: the most runs in flight at once (threads of this process).
+            return_exceptions: put a failed run's exception in its place in the result
+                instead of raising it (as ``asyncio.gather`` does).
+            progress: ``True`` shows a ``tqdm`` bar (extra ``progress``); a callable is
+                called as ``progress(done, total)`` after each run.
+
+        Returns:
+            The final states, in the order of ``inputs``.
+
+        Raises:
+            RunError, APIError: the first failure (``return_exceptions=False``); the runs
+                still in flight are cancelled on the server first.
+            KeyboardInterrupt: Ctrl-C, after cancelling the runs in flight on the server.
+
+        Example:
+            >>> states = client.runs.wait_many("agent", [data, data], max_concurrency=2)
+            >>> [state["messages"][-1]["content"][:5] for state in states]
+            ['echo:', 'echo:']
+        """
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
+        if "thread_id" in options or "on_run_created" in options:
+            raise TypeError("wait_many runs stateless runs and tracks them itself: no thread_id or on_run_created")
+        return run_many(
+            lambda item, on_created: self.wait(None, assistant_id, input=item, on_run_created=on_created, **options),
+            list(inputs), cancel=self._cancel_quietly, max_concurrency=max_concurrency,
+            return_exceptions=return_exceptions, progress=progress,
+        )
+
+    def _cancel_quietly(self, run: RunCreateMetadata) -> None:
+        if run["thread_id"] is not None:
+            with contextlib.suppress(StatelessClientError):
+                self.cancel(run["thread_id"], run["run_id"], max_retries=0)
 
     def create(
         self,
@@ -454,7 +510,7 @@ class Runs(Resource):
             NotFoundError: no such run.
         """
         return self._final_state(
-            "GET", _runs_path(thread_id, run_id, "join"), NO_BODY, raise_error=raise_error,
+            "GET", _runs_path(thread_id, run_id, "join"), NO_BODY, raise_error=raise_error, run_id=run_id,
             options=self._options(headers, params, timeout, max_retries),
         )
 
@@ -495,7 +551,7 @@ class Runs(Resource):
             options = options.with_headers({"last-event-id": last_event_id})
         return self._stream(
             "GET", stream_path, query=query, options=options, resumable=True, resume_location=stream_path,
-            last_event_id=last_event_id, raise_error=raise_error,
+            last_event_id=last_event_id, raise_error=raise_error, stream_mode=stream_mode,
         )
 
     def cancel(
@@ -573,12 +629,12 @@ class Runs(Resource):
         options: RequestOptions,
         retry: Retry | None = None,
         on_response: Callable[[requests.Response], None] | None = None,
+        run_id: str | None = None,
     ) -> Any:
         """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises."""
         state, response = self._json(method, state_path, body=payload, options=options, retry=retry,
                                      on_response=on_response)
         if raise_error and isinstance(state, dict) and "__error__" in state:
-            found = _RUN_LOCATION.search(response.headers.get("content-location", "") or state_path)
-            raise run_error(state["__error__"], run_id=found["run_id"] if found else None,
-                            method=method, url=response.url, response=response)
+            raise run_error(state["__error__"], run_id=run_location(response)[0] or run_id, method=method,
+                            url=response.url, response=response)
         return state

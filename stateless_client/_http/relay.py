@@ -1,0 +1,96 @@
+"""Relaying a run to a browser: a ``RunStream`` as server-sent-event bytes for a web response.
+
+``iter_sse`` is for WSGI (Flask's ``Response``, Django's ``StreamingHttpResponse``), ``aiter_sse``
+for ASGI (Django under uvicorn, Starlette, FastAPI). Both send each part in the server's own SSE
+form (event names, JSON data and ids kept), the server's heartbeats as SSE comments (so the web
+server's write fails, and the relay notices, within one heartbeat of the browser leaving), an
+``error`` event instead of a cut response when the run fails, and a final ``end`` event so the
+page can close its ``EventSource`` instead of reconnecting (which would start a new run). When
+the web server closes the iterator early (the browser left), the upstream connection is closed
+and, unless the caller opted out, the run is cancelled on the LangGraph server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any, AsyncIterator, Final, Iterator
+
+from .. import _json
+from .._exceptions import RunError, StatelessClientError, StreamClosedError
+
+if TYPE_CHECKING:
+    from .stream import RunStream
+
+__all__ = ["SSE_RESPONSE_HEADERS", "iter_sse", "aiter_sse", "END_EVENT"]
+
+#: The headers of a relayed event stream: the content type, no caching, and no buffering by
+#: nginx-style proxies (``X-Accel-Buffering``), so each event reaches the browser at once.
+SSE_RESPONSE_HEADERS: Final = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+}
+END_EVENT: Final = b"event: end\ndata: null\n\n"
+HEARTBEAT: Final = b": heartbeat\n\n"
+
+
+def encode_part(event: str, data: Any, event_id: str | None) -> bytes:
+    """One stream part in SSE form."""
+    head = b"event: " + event.encode() + b"\ndata: " + _json.dumps(data) + b"\n"
+    return head + (b"id: " + event_id.encode() + b"\n\n" if event_id is not None else b"\n")
+
+
+def error_event(error: BaseException, run_id: str | None) -> bytes:
+    """The ``error`` event a relay sends instead of cutting the response."""
+    payload: dict[str, Any] = {"type": type(error).__name__, "message": str(error), "run_id": run_id}
+    if isinstance(error, RunError):
+        payload.update(error=error.error, detail=error.detail)
+    return b"event: error\ndata: " + _json.dumps(payload) + b"\n\n"
+
+
+def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterator[bytes]:
+    """The stream as SSE bytes, ending with an ``end`` event (see the module's docstring)."""
+    finished = False
+    try:
+        try:
+            for part in stream._with_heartbeats():
+                yield HEARTBEAT if part is None else encode_part(*part)
+        except StreamClosedError:
+            return  # closed on purpose, from another thread or by cancel(): nothing more to send
+        except StatelessClientError as exc:
+            yield error_event(exc, stream.run_id)
+        finished = True
+        yield END_EVENT
+    finally:
+        if not finished and cancel_on_close and not stream.closed:
+            with contextlib.suppress(StatelessClientError):
+                stream.cancel()
+        stream.close()
+
+
+async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
+    """``iter_sse`` for ASGI: each blocking read runs in a worker thread, one event at a time,
+    and cancelling the consuming task (the browser left) aborts the read at once."""
+    loop = asyncio.get_running_loop()
+    events = iter_sse(stream, cancel_on_close=False)
+    finished = False
+    try:
+        while True:
+            chunk = await loop.run_in_executor(None, next, events, None)
+            if chunk is None:
+                finished = True
+                return
+            yield chunk
+    finally:
+        if not finished:
+            if cancel_on_close:
+                # cancel() closes too, which wakes the worker thread's blocked read.
+                await loop.run_in_executor(None, _cancel_quietly, stream)
+            else:
+                stream.close()
+
+
+def _cancel_quietly(stream: RunStream[Any]) -> None:
+    with contextlib.suppress(StatelessClientError):
+        stream.cancel()
