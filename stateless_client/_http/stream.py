@@ -255,7 +255,7 @@ class RunStream(Generic[PartT]):
 
         Example:
             >>> stream = client.runs.stream(None, "agent", input=data, stream_mode="updates")
-            >>> [chunk.split(b"\n")[0] for chunk in stream.iter_sse()]
+            >>> [chunk.split(b"\\n")[0] for chunk in stream.iter_sse()]
             [b'event: metadata', b'event: updates', b'event: end']
         """
         if self._version != "v1":
