@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any, Iterator
 
 import pytest
@@ -187,13 +188,17 @@ def sockets_client() -> Iterator[Any]:
         client.close()
 
 
-def test_request_reconnect_reads_a_cut_answer_from_the_location(sockets_client: Any) -> None:
+def test_request_reconnect_reads_a_cut_answer_from_the_location(
+    sockets_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="stateless_client")
     with ScriptedServer(_cut_json("/threads/t/runs/r/join"), _json_answer({"final": 1}, "503 Busy"),
                         _json_answer({"final": 1})) as server:
         client, sleeps = sockets_client(server.url)
         answer = client.http.request_reconnect("/threads/t/runs/wait", "POST", json={"assistant_id": "agent"},
                                                headers={"x-extra": "1"}, params={"p": "1"})
     assert answer == {"final": 1} and len(sleeps) == 2
+    assert sum("reading it from /threads/t/runs/r/join" in message for message in caplog.messages) == 2
     first, *reconnects = server.requests
     assert (first.method, first.target) == ("POST", "/threads/t/runs/wait?p=1")
     for request in reconnects:  # the caller's headers and key, no body, no query

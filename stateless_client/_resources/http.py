@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, Mapping
 
 import requests
@@ -17,6 +18,8 @@ from ..types import QueryParamTypes
 from .base import Resource
 
 __all__ = ["HttpClient"]
+
+logger = logging.getLogger("stateless_client")
 
 OnResponse = Callable[[requests.Response], None]
 
@@ -234,7 +237,10 @@ class HttpClient(Resource):
         """``GET location`` until it answers, up to ``limit`` times (the caller's headers, no query)."""
         reconnect = RequestOptions(headers=options.headers, timeout=options.timeout, max_retries=0)
         for attempt in range(limit):
-            self._transport.sleep(retry_delay(attempt))
+            delay = retry_delay(attempt)
+            logger.debug("the answer was cut off; reading it from %s in %.2f s (attempt %d)", location, delay,
+                         attempt + 1)
+            self._transport.sleep(delay)
             try:
                 return self._transport.read_json(self._transport.request("GET", location, reconnect), reconnect,
                                                  empty_ok=True)
