@@ -35,8 +35,11 @@ from ._exceptions import (
 )
 from ._http.relay import SSE_RESPONSE_HEADERS
 from ._http.stream import RunStream
-from ._models import Run, StreamPart, Thread
+from ._models import Assistant, AssistantVersion, GraphSchema, Item, Run, SearchItem, StreamPart, Thread
+from ._resources.assistants import Assistants
+from ._resources.http import HttpClient
 from ._resources.runs import Runs
+from ._resources.store import Store
 from ._resources.threads import Threads
 from ._version import __version__
 
@@ -47,11 +50,19 @@ __all__ = [
     "NOT_GIVEN",
     "Runs",
     "Threads",
+    "Assistants",
+    "Store",
+    "HttpClient",
     "RunStream",
     "SSE_RESPONSE_HEADERS",
     "StreamPart",
     "Run",
     "Thread",
+    "Assistant",
+    "AssistantVersion",
+    "GraphSchema",
+    "Item",
+    "SearchItem",
     "StatelessClientError",
     "APIError",
     "APIStatusError",

@@ -9,7 +9,10 @@ import requests
 
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Timeout, resolve_api_key
 from ._http.transport import Transport
+from ._resources.assistants import Assistants
+from ._resources.http import HttpClient
 from ._resources.runs import Runs
+from ._resources.store import Store
 from ._resources.threads import Threads
 
 __all__ = ["Client", "get_client", "DEFAULT_URL"]
@@ -40,6 +43,9 @@ class Client:
     Attributes:
         runs: create, stream and wait for runs (``Runs``).
         threads: create, fetch and delete threads (``Threads``).
+        assistants: create, version, search and inspect assistants (``Assistants``).
+        store: put, get, search and delete items of the key-value store (``Store``).
+        http: requests to any API path through the same transport (``HttpClient``).
 
     Example:
         >>> with Client("http://127.0.0.1:2024", api_key=None) as client:
@@ -67,6 +73,9 @@ class Client:
         )
         self.runs = Runs(self._transport)
         self.threads = Threads(self._transport)
+        self.assistants = Assistants(self._transport)
+        self.store = Store(self._transport)
+        self.http = HttpClient(self._transport)
 
     @property
     def url(self) -> str:

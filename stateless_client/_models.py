@@ -200,3 +200,81 @@ class StreamPart(NamedTuple):
     def namespace(self) -> "tuple[str, ...]":
         """The subgraph path after the mode; ``()`` for the top-level graph."""
         return tuple(self.event.split("|")[1:])
+
+
+# -- assistants and store --
+
+
+@dataclass(frozen=True, eq=False)
+class Assistant(_Model):
+    """An assistant (a graph with its own config, context and metadata), as ``assistants.get``,
+    ``create``, ``update``, ``set_latest`` and ``search`` return it.
+
+    ``version`` is the version now in effect: ``update`` makes a new one, ``set_latest`` picks
+    an older one.
+    """
+
+    assistant_id: str
+    graph_id: str
+    config: dict[str, Any]
+    created_at: datetime = field(metadata=_TIMESTAMP)
+    updated_at: datetime = field(metadata=_TIMESTAMP)
+    metadata: dict[str, Any]
+    context: dict[str, Any] = field(default_factory=dict)
+    version: Optional[int] = None
+    name: Optional[str] = None
+    description: Optional[str] = None
+
+
+@dataclass(frozen=True, eq=False)
+class AssistantVersion(_Model):
+    """One version of an assistant, as ``assistants.get_versions`` lists them (newest first).
+
+    ``created_at`` is when this version was made; a version has no ``updated_at``.
+    """
+
+    assistant_id: str
+    graph_id: str
+    version: int
+    config: dict[str, Any]
+    created_at: datetime = field(metadata=_TIMESTAMP)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    name: Optional[str] = None
+    description: Optional[str] = None
+
+
+@dataclass(frozen=True, eq=False)
+class GraphSchema(_Model):
+    """The JSON schemas of a graph, as ``assistants.get_schemas`` returns it, and each value of
+    the mapping ``assistants.get_subgraphs`` returns.
+
+    A schema the server could not generate is ``None``. ``graph_id`` is set by
+    ``get_schemas``; a subgraph's schemas carry none (``None``).
+    """
+
+    state_schema: Optional[dict[str, Any]]
+    graph_id: Optional[str] = None
+    input_schema: Optional[dict[str, Any]] = None
+    output_schema: Optional[dict[str, Any]] = None
+    config_schema: Optional[dict[str, Any]] = None
+    context_schema: Optional[dict[str, Any]] = None
+
+
+@dataclass(frozen=True, eq=False)
+class Item(_Model):
+    """A document in the store, as ``store.get_item`` returns it."""
+
+    namespace: list[str]
+    key: str
+    value: dict[str, Any]
+    created_at: datetime = field(metadata=_TIMESTAMP)
+    updated_at: datetime = field(metadata=_TIMESTAMP)
+
+
+@dataclass(frozen=True, eq=False)
+class SearchItem(Item):
+    """A document found by ``store.search_items``: an ``Item`` with a relevance ``score``
+    (``None`` unless the store has a search index and the search had a ``query``)."""
+
+    score: Optional[float] = None

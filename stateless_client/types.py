@@ -8,10 +8,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Literal, Mapping, Sequence, Tuple, TypedDict, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
+
+from ._models import Assistant, GraphSchema, SearchItem
 
 __all__ = [
     "All",
+    "AssistantSelectField",
+    "AssistantSortBy",
+    "AssistantsSearchResponse",
     "BulkCancelRunsStatus",
     "CancelAction",
     "Checkpoint",
@@ -24,6 +29,7 @@ __all__ = [
     "Input",
     "Json",
     "LangSmithTracing",
+    "ListNamespaceResponse",
     "MultitaskStrategy",
     "OnCompletionBehavior",
     "OnConflictBehavior",
@@ -34,10 +40,12 @@ __all__ = [
     "RunCreateMetadata",
     "RunSelectField",
     "RunStatus",
+    "SearchItemsResponse",
     "Send",
     "SortOrder",
     "StreamMode",
     "StreamVersion",
+    "Subgraphs",
     "ThreadSelectField",
     "ThreadSortBy",
     "ThreadStateSelectField",
@@ -172,3 +180,36 @@ class RunCreate(TypedDict, total=False):
     interrupt_after: Union[List[str], None]
     webhook: Union[str, None]
     multitask_strategy: Union[MultitaskStrategy, None]
+
+
+# -- assistants and store --
+
+#: Sort field of ``assistants.search``.
+AssistantSortBy = Literal["assistant_id", "graph_id", "name", "created_at", "updated_at"]
+#: Fields ``assistants.search`` can select.
+AssistantSelectField = Literal[
+    "assistant_id", "graph_id", "name", "description", "config", "context", "created_at", "updated_at",
+    "metadata", "version",
+]
+#: What ``assistants.get_subgraphs`` returns: each subgraph's namespace to its schemas.
+Subgraphs = Dict[str, GraphSchema]
+
+
+class AssistantsSearchResponse(TypedDict):
+    """``assistants.search(..., response_format="object")``: a page and the next page's cursor."""
+
+    assistants: List[Assistant]
+    #: The offset of the next page (the ``X-Pagination-Next`` header), ``None`` after the last.
+    next: Optional[str]
+
+
+class SearchItemsResponse(TypedDict):
+    """What ``store.search_items`` returns."""
+
+    items: List[SearchItem]
+
+
+class ListNamespaceResponse(TypedDict):
+    """What ``store.list_namespaces`` returns: each namespace as a list of its labels."""
+
+    namespaces: List[List[str]]

@@ -69,6 +69,24 @@ def _models() -> list[type[Any]]:
 
 
 SERVER_JSON: dict[str, dict[str, Any]] = {"Run": CAPTURED_RUN, "Thread": {**THREAD, "brand_new_field": [1, 2]}}
+# -- assistants and store: as langgraph dev answered (POST /assistants, .../versions, GET .../schemas
+# trimmed, GET /store/items, POST /store/items/search), plus a field from a newer server.
+_ASSISTANT_ID = "6083600f-5074-430c-af51-f9ff006bb2f0"
+_ITEM = {"namespace": ["a", "b"], "key": "k1", "value": {"x": 1}, "created_at": "2026-11-25T10:48:42.470717+00:00",
+         "updated_at": "2026-11-25T10:48:42.470720+00:00"}
+SERVER_JSON.update({
+    "Assistant": {"assistant_id": _ASSISTANT_ID, "graph_id": "agent", "config": {"tags": ["a"]}, "context": {},
+                  "metadata": {"k": "v"}, "name": "probe", "created_at": "2026-11-25T10:48:42.127499+00:00",
+                  "updated_at": "2026-11-25T10:48:42.127499+00:00", "version": 1, "description": None,
+                  "brand_new_field": True},
+    "AssistantVersion": {"assistant_id": _ASSISTANT_ID, "version": 2, "graph_id": "agent", "config": {},
+                         "context": {}, "metadata": {"k": "v"}, "created_at": "2026-11-25T10:48:42.149966+00:00",
+                         "name": "probe2", "description": None},
+    "GraphSchema": {"graph_id": "agent", "input_schema": {"type": "object"}, "output_schema": None,
+                    "state_schema": {"properties": {"messages": {}}}, "config_schema": {}, "context_schema": None},
+    "Item": _ITEM,
+    "SearchItem": {**_ITEM, "score": None},
+})
 
 
 def test_every_model_has_a_captured_payload_here() -> None:

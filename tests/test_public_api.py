@@ -18,11 +18,13 @@ from stateless_client import (
 )
 
 EXPECTED = {
-    "Client", "get_client", "Timeout", "NOT_GIVEN", "Runs", "Threads", "RunStream", "SSE_RESPONSE_HEADERS", "StreamPart", "Run",
+    "Client", "get_client", "Timeout", "NOT_GIVEN", "Runs", "Threads", "RunStream", "SSE_RESPONSE_HEADERS",
+    "StreamPart", "Run",
     "Thread", "StatelessClientError", "APIError", "APIStatusError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "APIConnectionError", "APITimeoutError", "InvalidResponseError",
     "StreamInterruptedError", "RunError", "StreamClosedError", "__version__",
+    "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
 }
 
 

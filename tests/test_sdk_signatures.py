@@ -2,7 +2,7 @@
 
 Code written for ``langgraph_sdk.get_sync_client`` must run on ``stateless_client.get_client``
 unchanged, so for ``get_client`` itself and every public method of the SDK client's ``runs``,
-``threads``, ``assistants``, ``crons`` and ``store``:
+``threads``, ``assistants``, ``crons``, ``store`` and ``http``:
 
 - every SDK parameter exists here with the same name, kind (positional-only, positional-or-keyword,
   keyword-only) and default (by value; the SDK's and our "not provided" sentinels are equal), and
@@ -34,7 +34,7 @@ DELIBERATE: dict[str, str] = {
     ),
 }
 
-RESOURCES = ("runs", "threads", "assistants", "crons", "store")
+RESOURCES = ("runs", "threads", "assistants", "crons", "store", "http")
 _URL = "http://127.0.0.1:9"  # never contacted: building a client opens no connection
 
 
