@@ -205,7 +205,7 @@ class StreamPart(NamedTuple):
 # -- assistants and store --
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Assistant(_Model):
     """An assistant (a graph with its own config, context and metadata), as ``assistants.get``,
     ``create``, ``update``, ``set_latest`` and ``search`` return it.
@@ -226,7 +226,7 @@ class Assistant(_Model):
     description: Optional[str] = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class AssistantVersion(_Model):
     """One version of an assistant, as ``assistants.get_versions`` lists them (newest first).
 
@@ -244,7 +244,7 @@ class AssistantVersion(_Model):
     description: Optional[str] = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class GraphSchema(_Model):
     """The JSON schemas of a graph, as ``assistants.get_schemas`` returns it, and each value of
     the mapping ``assistants.get_subgraphs`` returns.
@@ -261,7 +261,7 @@ class GraphSchema(_Model):
     context_schema: Optional[dict[str, Any]] = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Item(_Model):
     """A document in the store, as ``store.get_item`` returns it."""
 
@@ -272,7 +272,7 @@ class Item(_Model):
     updated_at: datetime = field(metadata=_TIMESTAMP)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SearchItem(Item):
     """A document found by ``store.search_items``: an ``Item`` with a relevance ``score``
     (``None`` unless the store has a search index and the search had a ``query``)."""

@@ -105,6 +105,7 @@ def test_every_model_reads_as_the_servers_json(model: Any) -> None:
     assert list(built.keys()) == list(sent) and len(built) == len(sent)
     assert dict(built.items()) == sent
     assert built.to_dict() == sent  # nothing dropped, unknown fields included
+    assert repr(built) == repr(sent)  # prints as the SDK's dict does
     assert model.from_api(sent) == built and built != {**sent, first: "other"}
     with pytest.raises(KeyError):
         built["no such field"]
