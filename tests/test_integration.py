@@ -170,8 +170,10 @@ def test_background_stateless_run_get_join(client: Client) -> None:
 
 
 def test_create_batch(client: Client, seed_input: dict[str, Any]) -> None:
+    keep = {"on_completion": "keep"}  # else a run that ends before its join takes its thread with it
     runs = client.runs.create_batch(
-        [{"assistant_id": "agent", "input": seed_input}, {"assistant_id": "slow", "input": {"n": 1, "delay": 0}}]
+        [{"assistant_id": "agent", "input": seed_input, **keep},
+         {"assistant_id": "slow", "input": {"n": 1, "delay": 0}, **keep}]
     )
     assert [type(run) for run in runs] == [Run, Run]
     assert len({run.run_id for run in runs}) == 2
