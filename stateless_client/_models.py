@@ -10,7 +10,7 @@ SDK's, and never goes through ``dataclasses-json``.
 # No ``from __future__ import annotations`` here: dataclasses-json resolves the field types
 # with ``typing.get_type_hints`` on every decode, and string annotations would be compiled
 # each time (0.8 ms per Run).
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Iterator, Mapping, NamedTuple, Optional, TypeVar
 
@@ -278,3 +278,106 @@ class SearchItem(Item):
     (``None`` unless the store has a search index and the search had a ``query``)."""
 
     score: Optional[float] = None
+
+
+# -- thread state and crons --
+# Checkpoints and interrupts stay plain dicts, as the official SDK's ``Checkpoint`` and
+# ``Interrupt`` TypedDicts are: they are small, have no timestamps to decode, and are mostly
+# passed back to the server as they came (``get_state(checkpoint=state.checkpoint)``).
+
+__all__ += ["ThreadState", "ThreadTask", "ThreadUpdateStateResponse", "Cron", "parse_selected"]
+
+
+def _thread_tasks(value: Any) -> "list[ThreadTask]":
+    return [ThreadTask.from_api(task) for task in value] if value else []
+
+
+def _thread_state(value: Any) -> "Optional[ThreadState]":
+    return ThreadState.from_api(value) if isinstance(value, Mapping) else None
+
+
+@dataclass(frozen=True, eq=False)
+class ThreadState(_Model):
+    """A thread's state at one checkpoint, as ``threads.get_state`` and ``get_history`` return it.
+
+    ``values`` is the graph's state (usually a dict), ``next`` the nodes that run next (empty
+    when the thread is done until new input arrives), ``tasks`` what those nodes are doing
+    (with their ``interrupts``). ``checkpoint`` and ``parent_checkpoint`` are dicts
+    (``thread_id``, ``checkpoint_ns``, ``checkpoint_id``), ready to pass back as ``checkpoint=``
+    or ``before=``. As a mapping, ``state["values"]`` is the state; the attribute
+    ``state.values`` is too (it shadows the mapping method: ``dict(state).values()``).
+    """
+
+    values: Any = field()  # ``field()``: else the inherited ``Mapping.values`` reads as a default
+    next: list[str]
+    checkpoint: dict[str, Any]
+    metadata: Optional[dict[str, Any]]
+    created_at: Optional[datetime] = field(metadata=_TIMESTAMP)
+    parent_checkpoint: Optional[dict[str, Any]] = None
+    tasks: "list[ThreadTask]" = field(default_factory=list, metadata=config(decoder=_thread_tasks))
+    interrupts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, eq=False)
+class ThreadTask(_Model):
+    """A task of a ``ThreadState``: a node about to run, or that ran, failed or was interrupted."""
+
+    id: str
+    name: str
+    error: Optional[str] = None
+    interrupts: list[dict[str, Any]] = field(default_factory=list)
+    checkpoint: Optional[dict[str, Any]] = None
+    state: Optional[ThreadState] = field(default=None, metadata=config(decoder=_thread_state))
+    result: Optional[dict[str, Any]] = None
+
+
+@dataclass(frozen=True, eq=False)
+class ThreadUpdateStateResponse(_Model):
+    """What ``threads.update_state`` returns: the ``checkpoint`` the update wrote."""
+
+    checkpoint: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Cron(_Model):
+    """A scheduled run, as ``crons.create``, ``create_for_thread``, ``update`` and ``search`` return it.
+
+    ``thread_id`` is ``None`` for a stateless cron (each run gets a new thread); ``payload`` is
+    the run the schedule starts; ``next_run_date`` is when it next fires.
+    """
+
+    cron_id: str
+    thread_id: Optional[str]
+    end_time: Optional[datetime] = field(metadata=_TIMESTAMP)
+    schedule: str
+    created_at: Optional[datetime] = field(metadata=_TIMESTAMP)
+    updated_at: Optional[datetime] = field(metadata=_TIMESTAMP)
+    payload: dict[str, Any]
+    enabled: bool = True
+    assistant_id: Optional[str] = None
+    user_id: Optional[str] = None
+    next_run_date: Optional[datetime] = field(default=None, metadata=_TIMESTAMP)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    timezone: Optional[str] = None
+    on_run_completed: Optional[str] = None
+
+
+def parse_selected(cls: "type[_M]", payload: Any, *, method: str, url: str) -> "list[_M]":
+    """A list of ``cls`` from a search with ``select=``: objects with only the selected fields.
+
+    A field left out reads as ``None`` (or its default) as an attribute and is absent from the
+    mapping, as it is from the official SDK's dict.
+    """
+    if not isinstance(payload, list):
+        raise InvalidResponseError(
+            f"{method} {url}: expected a JSON list of {cls.__name__}, got {type(payload).__name__}",
+            method=method, url=url, snippet=repr(payload)[:200],
+        )
+    required = {f.name: None for f in fields(cls)  # type: ignore[arg-type]  # a dataclass
+                if f.default is MISSING and f.default_factory is MISSING}
+    models = []
+    for item in payload:
+        model = parse_model(cls, {**required, **item} if isinstance(item, Mapping) else item, method=method, url=url)
+        object.__setattr__(model, "_raw", dict(item))
+        models.append(model)
+    return models

@@ -88,6 +88,68 @@ SERVER_JSON.update({
     "SearchItem": {**_ITEM, "score": None},
 })
 
+# -- thread state and crons: as langgraph dev 0.16.7 answered, IDs shortened ------------------
+CAPTURED_STATE: dict[str, Any] = {
+    "values": {"messages": [{"content": "x", "type": "human", "id": "4811"}]},
+    "next": ["ask"],
+    "tasks": [{"id": "063e", "name": "ask", "path": ["__pregel_pull", "ask"], "error": None,
+               "interrupts": [{"id": "23dd", "value": {"question": "approve?"}}], "checkpoint": None,
+               "state": None, "result": None}],
+    "metadata": {"graph_id": "interrupt", "source": "loop", "step": 0, "parents": {}},
+    "created_at": "2026-11-25T10:52:30.132541+00:00",
+    "checkpoint": {"checkpoint_id": "1f1e-8000", "thread_id": "01a2", "checkpoint_ns": ""},
+    "parent_checkpoint": {"checkpoint_id": "1f1e-bfff", "thread_id": "01a2", "checkpoint_ns": ""},
+    "interrupts": [{"id": "23dd", "value": {"question": "approve?"}}],
+    "checkpoint_id": "1f1e-8000",
+    "parent_checkpoint_id": "1f1e-bfff",
+}
+CAPTURED_CRON: dict[str, Any] = {
+    "cron_id": "01a2-0949", "assistant_id": "fe09", "thread_id": None, "user_id": "",
+    "end_time": "2030-01-01T00:00:00+00:00", "schedule": "0 0 1 1 *", "timezone": "Europe/Paris",
+    "payload": {"schedule": "0 0 1 1 *", "input": {"messages": []}, "assistant_id": "fe09"},
+    "next_run_date": "2026-12-31T23:00:00+00:00", "metadata": {"owner": "h6"}, "on_run_completed": "keep",
+    "enabled": False, "created_at": "2026-11-25T10:51:32.554707+00:00",
+    "updated_at": "2026-11-25T10:51:32.554707+00:00",
+}
+CAPTURED_UPDATE = {"checkpoint": {"thread_id": "01a2", "checkpoint_ns": "", "checkpoint_id": "1f1e-8002"},
+                   "configurable": {"thread_id": "01a2", "checkpoint_ns": "", "checkpoint_id": "1f1e-8002"},
+                   "checkpoint_id": "1f1e-8002"}
+SERVER_JSON.update({"ThreadState": CAPTURED_STATE, "ThreadTask": CAPTURED_STATE["tasks"][0], "Cron": CAPTURED_CRON,
+                    "ThreadUpdateStateResponse": CAPTURED_UPDATE})
+
+
+@pytest.mark.parametrize("name", ["ThreadState", "ThreadTask", "Cron", "ThreadUpdateStateResponse"])
+def test_state_and_cron_models_decode_as_dataclasses_json_does(name: str) -> None:
+    import stateless_client
+
+    model, payload = getattr(stateless_client, name), SERVER_JSON[name]
+    assert model.from_api(payload) == model.from_dict(dict(payload), infer_missing=True)
+
+
+def test_thread_state_tasks_are_models_and_timestamps_datetimes() -> None:
+    from stateless_client import Cron, ThreadState, ThreadTask
+
+    state = ThreadState.from_api(CAPTURED_STATE)
+    (task,) = state.tasks
+    assert isinstance(task, ThreadTask) and task.name == "ask" and task["path"] == ["__pregel_pull", "ask"]
+    assert state.values == CAPTURED_STATE["values"] and state["values"] == CAPTURED_STATE["values"]
+    assert state.created_at is not None and state.created_at.utcoffset() is not None
+    subgraph_task = {**CAPTURED_STATE["tasks"][0], "state": CAPTURED_STATE}
+    nested = ThreadState.from_api({**CAPTURED_STATE, "tasks": [subgraph_task]})
+    assert isinstance(nested.tasks[0].state, ThreadState) and nested.tasks[0].state.next == ["ask"]
+    cron = Cron.from_api(CAPTURED_CRON)
+    assert cron.thread_id is None and cron.end_time is not None and cron.end_time.year == 2030
+    assert cron.next_run_date is not None and cron["next_run_date"] == "2026-12-31T23:00:00+00:00"
+
+
+@pytest.mark.parametrize("missing", ["values", "next", "checkpoint", "created_at"])
+def test_a_state_without_a_required_field_is_a_typed_error(missing: str) -> None:
+    body = {key: value for key, value in CAPTURED_STATE.items() if key != missing}
+    with responses.RequestsMock() as api:
+        api.get("http://models.test/threads/t/state", json=body)
+        with pytest.raises(InvalidResponseError, match="not a valid ThreadState"):
+            get_client(url="http://models.test", api_key=None).threads.get_state("t")
+
 
 def test_every_model_has_a_captured_payload_here() -> None:
     assert {model.__name__ for model in _models()} == set(SERVER_JSON)
