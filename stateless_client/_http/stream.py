@@ -297,6 +297,7 @@ class _EventSource:
         last_event_id: str | None = None,
         raise_error: bool = True,
         stream_modes: Sequence[str] | None = None,
+        one_run: bool = True,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
     ) -> None:
         self.transport = transport
@@ -312,6 +313,9 @@ class _EventSource:
         self.resume_location = resume_location or response.headers.get("location")
         self.last_event_id = last_event_id
         self.raise_error = raise_error
+        # A run's stream ends with its run; a thread's stream (``threads.join_stream``) goes
+        # on with the thread's next run, so a run's ``error`` part does not end it.
+        self.one_run = one_run
         self.max_line_length = max_line_length
 
     def parts(self) -> Generator[StreamPart, None, None]:
@@ -346,7 +350,10 @@ class _EventSource:
                             if self.raise_error or isinstance(error, APIStatusError):
                                 raise error
                             yield make_part(StreamPart, (event, value, last_id))
-                            return
+                            if self.one_run:
+                                return
+                            delivered += 1
+                            continue
                         else:  # "end"
                             return
                     delivered += 1

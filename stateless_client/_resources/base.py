@@ -124,6 +124,7 @@ class Resource:
         resume_location: str | None = None,
         last_event_id: str | None = None,
         raise_error: bool = True,
+        one_run: bool = True,
         version: str = "v1",
         stream_mode: str | Sequence[str] | None = None,
         on_response: OnResponse | None = None,
@@ -131,7 +132,8 @@ class Resource:
         """Open an event stream; its HTTP status is checked before it is returned.
 
         The options (with ``Accept: text/event-stream``) travel into the ``RunStream``, so a
-        resumed connection repeats the call's headers.
+        resumed connection repeats the call's headers. ``one_run=False`` (a thread's stream)
+        keeps going after a run's ``error`` part instead of ending there.
         """
         options = options.with_headers({"accept": "text/event-stream"})
         response = self._transport.request(method, path, options, json=body, params=query, stream=True,
@@ -143,6 +145,7 @@ class Resource:
             self._transport, response, options=options, resumable=resumable,
             resume_location=resume_location, last_event_id=last_event_id, raise_error=raise_error,
             version=version, stream_modes=(stream_mode,) if isinstance(stream_mode, str) else stream_mode,
+            one_run=one_run,
         )
 
     # -- shared --------------------------------------------------------------------------------
