@@ -35,7 +35,19 @@ from ._exceptions import (
 )
 from ._http.relay import SSE_RESPONSE_HEADERS
 from ._http.stream import RunStream
-from ._models import Assistant, AssistantVersion, GraphSchema, Item, Run, SearchItem, StreamPart, Thread
+from ._models import (
+    Assistant,
+    AssistantVersion,
+    GraphSchema,
+    Item,
+    Run,
+    SearchItem,
+    StreamPart,
+    Thread,
+    ThreadState,
+    ThreadTask,
+    ThreadUpdateStateResponse,
+)
 from ._resources.assistants import Assistants
 from ._resources.http import HttpClient
 from ._resources.runs import Runs
@@ -63,6 +75,9 @@ __all__ = [
     "GraphSchema",
     "Item",
     "SearchItem",
+    "ThreadState",
+    "ThreadTask",
+    "ThreadUpdateStateResponse",
     "StatelessClientError",
     "APIError",
     "APIStatusError",
