@@ -38,6 +38,7 @@ from ._http.stream import RunStream
 from ._models import (
     Assistant,
     AssistantVersion,
+    Cron,
     GraphSchema,
     Item,
     Run,
@@ -49,6 +50,7 @@ from ._models import (
     ThreadUpdateStateResponse,
 )
 from ._resources.assistants import Assistants
+from ._resources.crons import Crons
 from ._resources.http import HttpClient
 from ._resources.runs import Runs
 from ._resources.store import Store
@@ -75,6 +77,8 @@ __all__ = [
     "GraphSchema",
     "Item",
     "SearchItem",
+    "Crons",
+    "Cron",
     "ThreadState",
     "ThreadTask",
     "ThreadUpdateStateResponse",

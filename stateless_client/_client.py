@@ -10,6 +10,7 @@ import requests
 from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, Timeout, resolve_api_key
 from ._http.transport import Transport
 from ._resources.assistants import Assistants
+from ._resources.crons import Crons
 from ._resources.http import HttpClient
 from ._resources.runs import Runs
 from ._resources.store import Store
@@ -42,7 +43,8 @@ class Client:
 
     Attributes:
         runs: create, stream and wait for runs (``Runs``).
-        threads: create, fetch and delete threads (``Threads``).
+        threads: threads, their state and history (``Threads``).
+        crons: schedule runs, stateless or on a thread (``Crons``).
         assistants: create, version, search and inspect assistants (``Assistants``).
         store: put, get, search and delete items of the key-value store (``Store``).
         http: requests to any API path through the same transport (``HttpClient``).
@@ -76,6 +78,7 @@ class Client:
         self.assistants = Assistants(self._transport)
         self.store = Store(self._transport)
         self.http = HttpClient(self._transport)
+        self.crons = Crons(self._transport)
 
     @property
     def url(self) -> str:

@@ -23,6 +23,8 @@ __all__ = [
     "Command",
     "Config",
     "Context",
+    "CronSelectField",
+    "CronSortBy",
     "DisconnectMode",
     "Durability",
     "IfNotExists",
@@ -100,6 +102,13 @@ SortOrder = Literal["asc", "desc"]
 ThreadSelectField = Literal[
     "thread_id", "created_at", "updated_at", "metadata", "config", "context", "status", "values", "interrupts"
 ]
+#: Fields ``crons.search`` can select.
+CronSelectField = Literal[
+    "cron_id", "assistant_id", "thread_id", "end_time", "schedule", "timezone", "created_at", "updated_at",
+    "user_id", "payload", "next_run_date", "metadata", "now", "on_run_completed", "enabled",
+]
+#: Sort field of ``crons.search``.
+CronSortBy = Literal["cron_id", "assistant_id", "thread_id", "created_at", "updated_at", "next_run_date", "end_time"]
 #: Fields of a thread state that can be selected (also ``"values.<key>"``).
 ThreadStateSelectField = str
 #: Fields ``runs.list`` can select.

@@ -25,7 +25,7 @@ EXPECTED = {
     "InternalServerError", "APIConnectionError", "APITimeoutError", "InvalidResponseError",
     "StreamInterruptedError", "RunError", "StreamClosedError", "__version__",
     "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
-    "ThreadState", "ThreadTask", "ThreadUpdateStateResponse",
+    "ThreadState", "ThreadTask", "ThreadUpdateStateResponse", "Crons", "Cron",
 }
 
 
