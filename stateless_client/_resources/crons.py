@@ -128,6 +128,7 @@ class Crons(Resource):
             >>> cron = client.crons.create_for_thread(thread.thread_id, "agent", schedule="0 9 * * 1", input=data)
             >>> cron.thread_id == thread.thread_id, cron.schedule, cron.enabled
             (True, '0 9 * * 1', True)
+            >>> client.crons.delete(cron.cron_id)
         """
         _warn_checkpoint_during(checkpoint_during)
         body = _cron_payload(
@@ -317,6 +318,7 @@ class Crons(Resource):
             >>> cron = client.crons.create_for_thread(thread.thread_id, "agent", schedule="0 0 * * *")
             >>> [found.cron_id == cron.cron_id for found in client.crons.search(thread_id=thread.thread_id)]
             [True]
+            >>> client.crons.delete(cron.cron_id)
         """
         body = drop_none({
             "assistant_id": assistant_id,
@@ -359,8 +361,8 @@ class Crons(Resource):
         pages, as for ``threads.iter_search``.
 
         Example:
-            >>> crons = [client.crons.create("agent", schedule="0 3 * * *", metadata={"job": "nightly-42"})
-            ...          for _ in range(3)]
+            >>> crons = [client.crons.create("agent", schedule="0 3 * * *", metadata={"job": "nightly-42"},
+            ...                              enabled=False) for _ in range(3)]
             >>> len(list(client.crons.iter_search(metadata={"job": "nightly-42"}, page_size=2)))
             3
         """
@@ -391,7 +393,7 @@ class Crons(Resource):
         """Count the crons matching every filter given (as in ``search``).
 
         Example:
-            >>> _ = client.crons.create("agent", schedule="0 4 * * *", metadata={"job": "count-me"})
+            >>> _ = client.crons.create("agent", schedule="0 4 * * *", metadata={"job": "count-me"}, enabled=False)
             >>> client.crons.count(metadata={"job": "count-me"})
             1
         """
