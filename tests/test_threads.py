@@ -13,6 +13,7 @@ import responses
 from responses import matchers
 
 from stateless_client import (
+    BadRequestError,
     Client,
     ConflictError,
     InvalidResponseError,
@@ -381,7 +382,7 @@ def test_update_state_as_a_node_writes_a_checkpoint(client: Client, seed_input: 
     assert state.checkpoint == written.checkpoint and state.metadata is not None
     assert state.next == [] and state.values["messages"][-1]["content"] == "approved"  # "ask" counts as done
     assert state.metadata["source"] == "update"
-    with pytest.raises(Exception, match="graph"):  # a thread without runs has no graph to update
+    with pytest.raises(BadRequestError, match="no assigned graph"):  # a thread without runs has no graph
         client.threads.update_state(client.threads.create().thread_id, {"messages": []}, as_node="agent")
 
 
