@@ -296,7 +296,7 @@ def _thread_state(value: Any) -> "Optional[ThreadState]":
     return ThreadState.from_api(value) if isinstance(value, Mapping) else None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ThreadState(_Model):
     """A thread's state at one checkpoint, as ``threads.get_state`` and ``get_history`` return it.
 
@@ -318,7 +318,7 @@ class ThreadState(_Model):
     interrupts: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ThreadTask(_Model):
     """A task of a ``ThreadState``: a node about to run, or that ran, failed or was interrupted."""
 
@@ -331,14 +331,14 @@ class ThreadTask(_Model):
     result: Optional[dict[str, Any]] = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ThreadUpdateStateResponse(_Model):
     """What ``threads.update_state`` returns: the ``checkpoint`` the update wrote."""
 
     checkpoint: dict[str, Any]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Cron(_Model):
     """A scheduled run, as ``crons.create``, ``create_for_thread``, ``update`` and ``search`` return it.
 
