@@ -146,10 +146,11 @@ def test_search_sends_the_sdks_defaults_and_every_filter(api: Any, fake: Client)
                                   sort_order="asc") == []
 
 
-def test_search_with_select_returns_the_partial_objects_as_dicts(api: Any, fake: Client) -> None:
+def test_search_with_select_returns_partial_models_that_read_as_the_partial_dicts(api: Any, fake: Client) -> None:
     api.post(f"{BASE}/assistants/search", json=[{"name": "n"}],
              match=[_json({"limit": 10, "offset": 0, "select": ["name"]})])
-    assert fake.assistants.search(select=["name"]) == [{"name": "n"}]
+    (found,) = fake.assistants.search(select=["name"])
+    assert found == {"name": "n"} and dict(found) == {"name": "n"} and found.name == "n" and found.graph_id is None
 
 
 def test_search_object_format_reports_the_next_page(api: Any, fake: Client) -> None:
@@ -308,7 +309,7 @@ def test_search_count_and_iter_search(client: Client) -> None:
     assert len(last["assistants"]) == 2 and last["next"] is None
 
     partial = client.assistants.search(metadata=tag, select=["assistant_id", "name"], limit=100)
-    assert all(set(found) == {"assistant_id", "name"} and type(found) is dict for found in partial)
+    assert all(set(found) == {"assistant_id", "name"} and isinstance(found, Assistant) for found in partial)
 
     walked = list(client.assistants.iter_search(metadata=tag, sort_by="created_at", sort_order="asc", page_size=4))
     assert [a.assistant_id for a in walked] == [a.assistant_id for a in made]

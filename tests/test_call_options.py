@@ -107,3 +107,24 @@ def test_a_resume_that_finds_the_run_gone_is_an_interruption_with_nothing_lost(m
     assert [part.event for part in received] == ["metadata", "updates"]
     assert caught.value.events_delivered == 2 and caught.value.run_id == "r"
     assert "no longer has the run" in caught.value.reason
+
+
+def test_a_resumed_join_stream_keeps_its_query(make_client: Any) -> None:
+    def dropped(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(sse("custom", {"n": 1}, "1"))
+        conn.reset()
+
+    def resumed(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(sse("custom", {"n": 2}, "2"))
+        conn.end_chunks()
+
+    with ScriptedServer(dropped, resumed) as server:
+        parts = list(make_client(server.url).runs.join_stream("t", "r", stream_mode=["custom", "updates"],
+                                                               cancel_on_disconnect=True))
+    assert [part.data for part in parts] == [{"n": 1}, {"n": 2}]
+    first, second = server.requests
+    assert first.target == second.target == (
+        "/threads/t/runs/r/stream?cancel_on_disconnect=true&stream_mode=custom&stream_mode=updates")
+    assert second.headers["last-event-id"] == "1"

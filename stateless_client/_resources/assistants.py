@@ -10,7 +10,7 @@ from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import InvalidResponseError
 from .._http.retries import Retry
 from .._http.urls import path
-from .._models import Assistant, AssistantVersion, GraphSchema, parse_model
+from .._models import Assistant, AssistantVersion, GraphSchema, parse_model, parse_selected
 from ..types import (
     AssistantSelectField,
     AssistantSortBy,
@@ -307,7 +307,7 @@ class Assistants(Resource):
         offset: int = ...,
         sort_by: AssistantSortBy | None = ...,
         sort_order: SortOrder | None = ...,
-        select: None = ...,
+        select: list[AssistantSelectField] | None = ...,
         response_format: Literal["array"] = ...,
         headers: Mapping[str, str] | None = ...,
         params: QueryParamTypes | None = ...,
@@ -325,49 +325,13 @@ class Assistants(Resource):
         offset: int = ...,
         sort_by: AssistantSortBy | None = ...,
         sort_order: SortOrder | None = ...,
-        select: None = ...,
+        select: list[AssistantSelectField] | None = ...,
         response_format: Literal["object"],
         headers: Mapping[str, str] | None = ...,
         params: QueryParamTypes | None = ...,
         timeout: TimeoutArg = ...,
         max_retries: int | NotGiven = ...,
     ) -> AssistantsSearchResponse: ...
-    @overload
-    def search(
-        self,
-        *,
-        metadata: Json = ...,
-        graph_id: str | None = ...,
-        name: str | None = ...,
-        limit: int = ...,
-        offset: int = ...,
-        sort_by: AssistantSortBy | None = ...,
-        sort_order: SortOrder | None = ...,
-        select: list[AssistantSelectField],
-        response_format: Literal["array"] = ...,
-        headers: Mapping[str, str] | None = ...,
-        params: QueryParamTypes | None = ...,
-        timeout: TimeoutArg = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> list[dict[str, Any]]: ...
-    @overload
-    def search(
-        self,
-        *,
-        metadata: Json = ...,
-        graph_id: str | None = ...,
-        name: str | None = ...,
-        limit: int = ...,
-        offset: int = ...,
-        sort_by: AssistantSortBy | None = ...,
-        sort_order: SortOrder | None = ...,
-        select: list[AssistantSelectField],
-        response_format: Literal["object"],
-        headers: Mapping[str, str] | None = ...,
-        params: QueryParamTypes | None = ...,
-        timeout: TimeoutArg = ...,
-        max_retries: int | NotGiven = ...,
-    ) -> dict[str, Any]: ...
     def search(
         self,
         *,
@@ -384,7 +348,7 @@ class Assistants(Resource):
         params: QueryParamTypes | None = None,
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> list[Assistant] | AssistantsSearchResponse | list[dict[str, Any]] | dict[str, Any]:
+    ) -> list[Assistant] | AssistantsSearchResponse:
         """One page of the assistants matching the filters.
 
         ``iter_search`` walks all pages.
@@ -398,8 +362,8 @@ class Assistants(Resource):
             sort_by: ``"assistant_id"``, ``"graph_id"``, ``"name"``, ``"created_at"`` or
                 ``"updated_at"``.
             sort_order: ``"asc"`` or ``"desc"``.
-            select: only these fields. The server then sends partial objects, so the
-                results are plain ``dict``s instead of ``Assistant`` models.
+            select: only these fields. The server then sends partial objects: a field left
+                out is absent from the mapping and ``None`` (or its default) as an attribute.
             response_format: ``"array"``: a list; ``"object"``: ``{"assistants": [...],
                 "next": ...}`` where ``next`` is the offset of the next page (the server's
                 ``X-Pagination-Next`` header) or ``None`` after the last page.
@@ -432,6 +396,8 @@ class Assistants(Resource):
             on_response=keep_next if response_format == "object" else None,
             options=self._options(headers, params, timeout, max_retries),
         )
+        if select:
+            found = parse_selected(Assistant, found, method="POST", url="/assistants/search")
         if response_format == "object":
             return {"assistants": found, "next": next_page[0]}
         return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
 
 import requests
 
@@ -550,7 +551,8 @@ class Runs(Resource):
         if last_event_id is not None:
             options = options.with_headers({"last-event-id": last_event_id})
         return self._stream(
-            "GET", stream_path, query=query, options=options, resumable=True, resume_location=stream_path,
+            "GET", stream_path, query=query, options=options, resumable=True,
+            resume_location=f"{stream_path}?{urlencode(query, doseq=True)}",  # a resume keeps the modes
             last_event_id=last_event_id, raise_error=raise_error, stream_mode=stream_mode,
         )
 
