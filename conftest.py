@@ -4,6 +4,8 @@ docs' input; used by the tests in ``tests/`` and by the docstring examples in
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,7 +27,30 @@ SEED_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatu
 def server() -> Iterator[LocalServer]:
     """The real LangGraph API server, serving ``tests/graphs``; started on first use."""
     with LocalServer(GRAPHS) as running:
-        yield running
+        if os.environ.get("STATELESS_CLIENT_RECORD_CALLS"):
+            with _recording_calls_to(running.url, Path(os.environ["STATELESS_CLIENT_RECORD_CALLS"])):
+                yield running
+        else:
+            yield running
+
+
+@contextlib.contextmanager
+def _recording_calls_to(url: str, into: Path) -> Iterator[None]:
+    """Record ``METHOD URL`` of every request sent to ``url`` (for scripts/api_coverage.py)."""
+    from stateless_client._http.transport import Transport
+
+    calls: set[str] = set()
+    send = Transport._send
+
+    def recording_send(self: Transport, method: str, target: str, *args: Any, **kwargs: Any) -> Any:
+        if target.startswith(url):
+            calls.add(f"{method} {target}")
+        return send(self, method, target, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Transport, "_send", recording_send)
+        yield
+    into.write_text("".join(f"{call}\n" for call in sorted(calls)))
 
 
 @pytest.fixture
