@@ -23,8 +23,10 @@ from ._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
+    NotSerializableError,
     PermissionDeniedError,
     RateLimitError,
     RunError,
@@ -67,5 +69,7 @@ __all__ = [
     "StreamInterruptedError",
     "RunError",
     "StreamClosedError",
+    "InvalidRequestError",
+    "NotSerializableError",
     "__version__",
 ]
