@@ -26,7 +26,7 @@ from stateless_client import (
     get_client,
 )
 
-from .loopback import TIMEOUT, Connection
+from .loopback import TIMEOUT, Connection, ScriptedServer
 
 SECRET = "sk-hostile-suite-secret"
 JSON_OK = (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 15\r\n"
@@ -84,3 +84,113 @@ def test_the_new_errors_are_value_and_type_errors_of_the_one_hierarchy() -> None
     assert not issubclass(InvalidRequestError, APIError)  # nothing was sent: no method, no URL
     assert issubclass(NotSerializableError, InvalidRequestError) and issubclass(NotSerializableError, TypeError)
     assert stateless_client.InvalidRequestError is InvalidRequestError
+
+
+# -- 1. API keys and headers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [SECRET + "\n", " " + SECRET, "\t" + SECRET + "\r\n", SECRET + " \n"])
+def test_whitespace_around_the_key_is_stripped(make_client: Any, sleeps: list[float], key: str) -> None:
+    with ScriptedServer(answer_json) as server:
+        assert make_client(server.url, api_key=key).runs.join("t", "r") == {"answer": 42}
+    assert server.requests[0].headers["x-api-key"] == SECRET and sleeps == []
+
+
+def test_whitespace_around_a_key_from_the_environment_is_stripped(
+    make_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGGRAPH_API_KEY", " \n")  # only whitespace: as if unset
+    monkeypatch.setenv("LANGSMITH_API_KEY", SECRET + "\n")  # as read from a file
+    with ScriptedServer(answer_json) as server:
+        make_client(server.url).runs.join("t", "r")
+    assert server.requests[0].headers["x-api-key"] == SECRET
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("sk-hostile\u200bsuite-secret", "U+200B ZERO WIDTH SPACE"),  # pasted from a web page
+        ("sk-hostile\nsuite-secret", "line break"),
+        ("sk-hostile\x00suite-secret", "NUL"),
+        ("sk-hostile\u20acsuite-secret", "outside Latin-1"),
+    ],
+)
+def test_an_unsendable_key_fails_at_once_naming_the_header_not_the_key(
+    make_client: Any, sleeps: list[float], debug_log: pytest.LogCaptureFixture, key: str, problem: str
+) -> None:
+    with ScriptedServer(answer_json) as server:
+        with pytest.raises(InvalidRequestError) as caught:
+            make_client(server.url, api_key=key).runs.wait(None, "agent")
+        assert server.requests == []
+    message = str(caught.value)
+    assert "x-api-key" in message and problem in message and "api_key" in message
+    for part in ("sk-hostile", "suite-secret"):
+        assert part not in message and part not in logged(debug_log)
+    assert sleeps == []  # not retried
+
+
+def test_an_unsendable_key_fails_when_the_client_is_created() -> None:
+    with pytest.raises(ValueError, match="x-api-key"):
+        Client("http://127.0.0.1:9", api_key="sk\u200bkey")
+
+
+BAD_HEADERS = [
+    ({"x-bad": "one\r\nInjected: yes"}, "'x-bad'", "line break"),
+    ({"x-bad": "one\nInjected: yes"}, "'x-bad'", "line break"),
+    ({"x-bad": "SECRET-VALUE\x00"}, "'x-bad'", "NUL"),
+    ({"x-bad": "SECRET-VALUE\x7f"}, "'x-bad'", "U+007F"),
+    ({"x-bad": "SECRET-VALUE\u20ac"}, "'x-bad'", "outside Latin-1"),
+    ({"x-bad": "\u2028SECRET-VALUE"}, "'x-bad'", "U+2028 LINE SEPARATOR"),
+    ({"x-bad": " SECRET-VALUE"}, "'x-bad'", "starts with whitespace"),
+    ({"x-bad": 7}, "'x-bad'", "int"),
+    ({"x bad": "v"}, "'x bad'", "header name"),
+    ({"x-bad:": "v"}, "'x-bad:'", "header name"),
+    ({"": "v"}, "''", "header name"),
+    ({"x-b\u00e4d": "v"}, "'x-b\u00e4d'", "header name"),
+    ({"x-bad\r\nInjected": "v"}, "'x-bad\\r\\nInjected'", "header name"),
+]
+
+
+@pytest.mark.parametrize(("headers", "named", "problem"), BAD_HEADERS)
+def test_an_unsendable_call_header_fails_before_anything_is_sent(
+    make_client: Any, sleeps: list[float], debug_log: pytest.LogCaptureFixture,
+    headers: dict[str, Any], named: str, problem: str,
+) -> None:
+    with ScriptedServer(answer_json) as server:
+        client = make_client(server.url, api_key=SECRET)
+        with pytest.raises(InvalidRequestError) as caught:
+            client.runs.join("t", "r", headers=headers)
+        assert server.requests == []
+    message = str(caught.value)
+    assert named in message and problem in message
+    assert "SECRET-VALUE" not in message and "Injected: yes" not in message
+    assert SECRET not in logged(debug_log) and sleeps == []
+
+
+@pytest.mark.parametrize(("headers", "named", "problem"), BAD_HEADERS)
+def test_an_unsendable_client_header_fails_when_the_client_is_created(
+    headers: dict[str, Any], named: str, problem: str
+) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        Client("http://127.0.0.1:9", api_key=None, headers=headers)
+    assert named in str(caught.value) and problem in str(caught.value)
+    assert "SECRET-VALUE" not in str(caught.value)
+
+
+def test_headers_http_can_carry_are_sent_as_given(make_client: Any) -> None:
+    headers = {"x-latin": "caf\u00e9", "x-tab": "a\tb", "x-trailing": "v ", "x-empty": "", "x-bytes": b"raw",
+               "accept-encoding": None, "X-Token_1.2~": "!#$%&'*+-.^_`|~"}
+    with ScriptedServer(answer_json) as server:
+        make_client(server.url, api_key=None).runs.join("t", "r", headers=headers)  # type: ignore[arg-type]
+    got = server.requests[0].headers
+    assert got["x-latin"] == "caf\u00e9" and got["x-tab"] == "a\tb" and got["x-bytes"] == "raw"
+    assert got["x-token_1.2~"] == "!#$%&'*+-.^_`|~"
+    assert "gzip" not in got.get("accept-encoding", "")  # None: requests drops its default
+
+
+def test_a_header_requests_refuses_later_is_still_not_quoted(make_client: Any) -> None:
+    """``last_event_id=`` becomes a header the call's ``headers=`` check does not see; should
+    ``requests`` refuse it, the message must not quote it (the value might be a secret)."""
+    with ScriptedServer() as server, pytest.raises(StatelessClientError) as caught:
+        make_client(server.url, api_key=SECRET).runs.join_stream("t", "r", last_event_id="secret-id\nx")
+    assert "secret-id" not in str(caught.value) and SECRET not in str(caught.value)
