@@ -9,11 +9,14 @@ sent, retries, logs, where a connection goes) the tests use real loopback socket
 
 from __future__ import annotations
 
+import inspect
 import logging
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import responses
 
 import stateless_client
 from stateless_client import (
@@ -25,6 +28,7 @@ from stateless_client import (
     Timeout,
     get_client,
 )
+from stateless_client._resources.base import Resource
 
 from .loopback import TIMEOUT, Connection, ScriptedServer
 
@@ -194,3 +198,96 @@ def test_a_header_requests_refuses_later_is_still_not_quoted(make_client: Any) -
     with ScriptedServer() as server, pytest.raises(StatelessClientError) as caught:
         make_client(server.url, api_key=SECRET).runs.join_stream("t", "r", last_event_id="secret-id\nx")
     assert "secret-id" not in str(caught.value) and SECRET not in str(caught.value)
+
+
+# -- 2. IDs ----------------------------------------------------------------------------------------
+
+BAD_IDS = ["", ".", ".."]
+SENTINEL = "sentinel-id-7"
+#: The IDs known to travel in the path; the test also finds any new one by itself.
+IN_PATH = (
+    {("runs", name, "thread_id") for name in ("stream", "wait", "create", "get", "join", "join_stream", "cancel",
+                                              "delete", "list")}
+    | {("runs", name, "run_id") for name in ("get", "join", "join_stream", "cancel", "delete")}
+    | {("threads", "get", "thread_id"), ("threads", "delete", "thread_id")}
+)
+
+
+def _id_methods() -> list[tuple[str, str, str]]:
+    """``(resource, method, parameter)`` for every public resource method and every parameter
+    of it whose name ends in ``_id``, found by introspection so new methods are covered."""
+    client = get_client(url="http://ids.test", api_key=None)
+    found = []
+    for resource_name, resource in sorted(vars(client).items()):
+        if not isinstance(resource, Resource):
+            continue
+        for method_name, method in inspect.getmembers(resource, inspect.ismethod):
+            if method_name.startswith("_"):
+                continue
+            for parameter in inspect.signature(method).parameters:
+                if parameter.endswith("_id"):
+                    found.append((resource_name, method_name, parameter))
+    return found
+
+
+def _call(client: Client, resource: str, method: str, **overrides: Any) -> None:
+    """Call ``client.resource.method`` with every required argument filled in."""
+    bound = getattr(getattr(client, resource), method)
+    arguments: dict[str, Any] = {}
+    for name, parameter in inspect.signature(bound).parameters.items():
+        if parameter.default is inspect.Parameter.empty:
+            arguments[name] = f"{name}-value"
+    arguments.update(overrides)
+    result = bound(**arguments)
+    if hasattr(result, "close"):
+        result.close()
+
+
+@pytest.fixture
+def any_answer() -> Iterator[responses.RequestsMock]:
+    """Every request gets a 200: an empty event stream for streams, ``{}`` otherwise."""
+    def answer(request: Any) -> tuple[int, dict[str, str], str]:
+        if request.headers.get("accept") == "text/event-stream":
+            return 200, {"content-type": "text/event-stream"}, ""
+        return 200, {"content-type": "application/json"}, "{}"
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as api:
+        for verb in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            api.add_callback(verb, re.compile(r"http://ids\.test/.*"), callback=answer)
+        yield api
+
+
+def test_the_id_parameters_are_found() -> None:
+    assert set(_id_methods()) >= IN_PATH
+
+
+@pytest.mark.parametrize(("resource", "method", "parameter"), _id_methods())
+def test_an_id_that_would_change_the_endpoint_is_refused(
+    any_answer: responses.RequestsMock, resource: str, method: str, parameter: str
+) -> None:
+    client = get_client(url="http://ids.test", api_key=None, max_retries=0)
+    try:
+        _call(client, resource, method, **{parameter: SENTINEL})
+    except StatelessClientError:
+        pass  # the fake answer need not fit; only where the request went matters
+    sent = [call.request.path_url.split("?")[0] for call in any_answer.calls]
+    in_path = any(SENTINEL in path.split("/") for path in sent)
+    assert in_path or (resource, method, parameter) not in IN_PATH, sent
+    if not in_path:
+        return  # this ID travels in the body, a header or the query, where any value is fine
+    for bad in BAD_IDS:
+        any_answer.calls.reset()
+        with pytest.raises(InvalidRequestError) as caught:
+            _call(client, resource, method, **{parameter: bad})
+        assert isinstance(caught.value, ValueError) and repr(bad) in str(caught.value)
+        assert len(any_answer.calls) == 0, f"{resource}.{method}({parameter}={bad!r}) sent a request"
+
+
+@pytest.mark.parametrize("value", ["...", " ", "a/b", "%2e%2e", "?x", "#", "\u2026", "..a"])
+def test_any_other_id_stays_one_path_segment(any_answer: responses.RequestsMock, value: str) -> None:
+    client = get_client(url="http://ids.test", api_key=None, max_retries=0)
+    client.threads.delete(value)
+    client.runs.cancel(value, value)
+    paths = [call.request.path_url for call in any_answer.calls]
+    assert len(paths[0].split("/")) == 3 and paths[0].startswith("/threads/")
+    assert len(paths[1].split("?")[0].split("/")) == 6 and paths[1].split("?")[0].endswith("/cancel")

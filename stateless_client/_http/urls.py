@@ -6,9 +6,28 @@ from urllib.parse import quote, urlsplit
 
 __all__ = ["path", "origin", "origin_text", "path_of"]
 
+# Segments that a server (or any URL resolver on the way) reads as "this" or "the parent"
+# directory, or that leave an empty segment: as an ID they would address another endpoint.
+_NOT_IDS = frozenset({"", ".", ".."})
+
 
 def path(*segments: str) -> str:
-    """Join URL path segments, quoting each so an ID can never change the path."""
+    """Join URL path segments, quoting each so an ID can never change the path.
+
+    Raises:
+        InvalidRequestError: a segment is empty, ``"."`` or ``".."``, which would address
+            another endpoint (``/threads/..`` is ``/``).
+    """
+    for index, segment in enumerate(segments):
+        if segment in _NOT_IDS:
+            # Imported here: ``_exceptions`` imports this module.
+            from .._exceptions import InvalidRequestError
+
+            where = "/" + "/".join("{id}" if i == index else quote(s, safe="") for i, s in enumerate(segments))
+            raise InvalidRequestError(
+                f"{segment!r} is not a valid ID{f' (in {where})' if len(segments) > 1 else ''}: an empty "
+                f"ID, '.' or '..' would send the request to another endpoint"
+            )
     return "".join("/" + quote(segment, safe="") for segment in segments)
 
 
