@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import inspect
 import logging
+import math
 import re
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 import responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stateless_client
 from stateless_client import (
@@ -28,6 +31,7 @@ from stateless_client import (
     Timeout,
     get_client,
 )
+from stateless_client._http.retries import retry_delay
 from stateless_client._resources.base import Resource
 
 from .loopback import TIMEOUT, Connection, ScriptedServer
@@ -291,3 +295,44 @@ def test_any_other_id_stays_one_path_segment(any_answer: responses.RequestsMock,
     paths = [call.request.path_url for call in any_answer.calls]
     assert len(paths[0].split("/")) == 3 and paths[0].startswith("/threads/")
     assert len(paths[1].split("?")[0].split("/")) == 6 and paths[1].split("?")[0].endswith("/cancel")
+
+
+# -- 3. Retry-After --------------------------------------------------------------------------------
+
+ABSURD_RETRY_AFTER = [
+    "nan", "NaN", "inf", "-inf", "Infinity", "-1", "-0.5", "1e400", "9" * 400, "1_000", "+5", "0x10", "soon",
+    "Mon, 01 Jan 99999 00:00:00 GMT", "Mon, 01 Jan 1000000000000000000000 00:00:00 GMT",
+    "Mon, 01 Jan 2024 00:00:00 +99999999999999999999", "Mon, 01 Jan 2024 25:00:00 GMT",
+]
+
+
+@pytest.mark.parametrize("value", ABSURD_RETRY_AFTER)
+def test_an_absurd_retry_after_falls_back_to_the_backoff(value: str) -> None:
+    for attempt in range(5):
+        delay = retry_delay(attempt, value)
+        backoff = min(0.5 * 2**attempt, 8.0)
+        assert 0.75 * backoff <= delay <= backoff, (value, attempt, delay)
+
+
+def test_a_sane_retry_after_is_obeyed_and_capped() -> None:
+    assert [retry_delay(0, v) for v in ("0", "2", " 3 ", "1.5", "99999")] == [0.0, 2.0, 3.0, 1.5, 60.0]
+    assert retry_delay(0, "Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # already past: now
+    assert retry_delay(0, "Fri, 31 Dec 9999 23:59:59 GMT") == 60.0
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40) | st.lists(st.sampled_from(
+    ["Mon,", " ", "01", "Jan", "2024", "99999", "00:00:00", "GMT", "+99999999999", "nan", "-", ".", "e", "9" * 30]
+), max_size=10).map("".join))
+def test_retry_after_never_breaks_the_sleep(value: str) -> None:
+    delay = retry_delay(2, value)
+    assert math.isfinite(delay) and 0.0 <= delay <= 60.0
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-3", "Mon, 01 Jan 99999 00:00:00 GMT"])
+def test_a_503_with_an_absurd_retry_after_is_retried_after_the_backoff(
+    make_client: Any, sleeps: list[float], value: str
+) -> None:
+    with ScriptedServer(status(503, "Service Unavailable", b"busy", retry_after=value), answer_json) as server:
+        assert make_client(server.url, api_key=None).runs.join("t", "r") == {"answer": 42}
+    assert len(server.requests) == 2 and len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5, sleeps
