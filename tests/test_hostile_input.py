@@ -9,6 +9,7 @@ sent, retries, logs, where a connection goes) the tests use real loopback socket
 
 from __future__ import annotations
 
+import base64
 import inspect
 import logging
 import math
@@ -25,6 +26,7 @@ import stateless_client
 from stateless_client import (
     APIError,
     Client,
+    InternalServerError,
     InvalidRequestError,
     NotSerializableError,
     StatelessClientError,
@@ -202,6 +204,54 @@ def test_a_header_requests_refuses_later_is_still_not_quoted(make_client: Any) -
     with ScriptedServer() as server, pytest.raises(StatelessClientError) as caught:
         make_client(server.url, api_key=SECRET).runs.join_stream("t", "r", last_event_id="secret-id\nx")
     assert "secret-id" not in str(caught.value) and SECRET not in str(caught.value)
+
+
+# -- 1. a password in the URL ----------------------------------------------------------------------
+
+
+def test_a_url_password_becomes_basic_auth_and_is_shown_nowhere(
+    make_client: Any, debug_log: pytest.LogCaptureFixture
+) -> None:
+    password = "pa%40ss-w0rd"  # percent-encoded "pa@ss-w0rd"
+    with ScriptedServer(answer_json, status(500, "Internal Server Error", b"boom")) as server:
+        url = server.url.replace("http://", f"http://user:{password}@")
+        client = make_client(url, api_key=SECRET, max_retries=0)
+        assert client.runs.join("t", "r") == {"answer": 42}
+        with pytest.raises(InternalServerError) as caught:
+            client.threads.get("t")
+    for request in server.requests:
+        assert request.headers["authorization"] == "Basic " + base64.b64encode(b"user:pa@ss-w0rd").decode()
+        assert request.headers["x-api-key"] == SECRET
+    assert client.url == server.url
+    texts = [repr(client), client.url, repr(client._transport), str(caught.value), caught.value.url,
+             logged(debug_log)]
+    for text in texts:
+        assert "pa%40ss" not in text and "pa@ss" not in text and "user:" not in text
+
+
+def test_the_url_password_goes_nowhere_else(make_client: Any) -> None:
+    with ScriptedServer(answer_json) as elsewhere:
+        moved = status(307, "Temporary Redirect", location=elsewhere.url + "/threads/t/runs/r/join")
+        with ScriptedServer(moved) as server:
+            client = make_client(server.url.replace("http://", "http://user:pw@"))
+            with pytest.raises(APIError, match="another origin"):
+                client.runs.join("t", "r")
+        assert server.requests[0].headers["authorization"].startswith("Basic ")
+    assert elsewhere.requests == []
+
+
+def test_an_authorization_header_of_your_own_wins_over_the_url(make_client: Any) -> None:
+    with ScriptedServer(answer_json) as server:
+        client = make_client(server.url.replace("http://", "http://user:pw@"), headers={"Authorization": "Bearer t"})
+        client.runs.join("t", "r")
+    assert server.requests[0].headers["authorization"] == "Bearer t"
+
+
+def test_a_refused_url_does_not_quote_its_password() -> None:
+    for url in ("ftp://user:hunter2@host", "http://user:hunter2@", "http://user:hunter2@[::1"):
+        with pytest.raises(ValueError, match="http") as caught:
+            get_client(url=url)
+        assert "hunter2" not in str(caught.value)
 
 
 # -- 2. IDs ----------------------------------------------------------------------------------------

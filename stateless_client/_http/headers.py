@@ -9,6 +9,7 @@ the retry logic then retried and logged.
 
 from __future__ import annotations
 
+import base64
 import re
 import unicodedata
 from typing import Iterable, Mapping
@@ -16,7 +17,7 @@ from typing import Iterable, Mapping
 from .._exceptions import InvalidRequestError
 from .._version import __version__
 
-__all__ = ["client_headers", "call_headers", "check_headers", "USER_AGENT"]
+__all__ = ["client_headers", "call_headers", "check_headers", "basic_auth", "USER_AGENT"]
 
 USER_AGENT = f"stateless-client/{__version__}"
 
@@ -28,13 +29,21 @@ _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]|^\s")
 
 
-def client_headers(api_key: str | None, headers: Mapping[str, str] | None) -> dict[str, str]:
+def client_headers(
+    api_key: str | None, headers: Mapping[str, str] | None, *, authorization: str | None = None
+) -> dict[str, str]:
     """The headers of every request of a client, checked.
+
+    ``authorization`` (basic auth from the URL's user name and password) is sent unless
+    ``headers`` has an ``Authorization`` of its own.
 
     Raises:
         InvalidRequestError: a header that cannot be sent.
     """
-    merged = {"user-agent": USER_AGENT, **(headers or {})}
+    merged = {"user-agent": USER_AGENT}
+    if authorization and not any(isinstance(name, str) and name.lower() == "authorization" for name in headers or ()):
+        merged["authorization"] = authorization
+    merged.update(headers or {})
     if api_key:
         merged["x-api-key"] = api_key
     check_headers(merged)
@@ -112,3 +121,15 @@ def _shown(name: object) -> str:
     text = repr(name)
     return text if len(text) <= 60 else text[:57] + "..."
 
+
+def basic_auth(user: str, password: str) -> str:
+    """The ``Authorization`` value for HTTP basic auth, as ``requests`` builds it from a URL.
+
+    Latin-1 as ``requests`` encodes it; UTF-8 (RFC 7617) where Latin-1 cannot.
+    """
+    pair = f"{user}:{password}"
+    try:
+        raw = pair.encode("latin-1")
+    except UnicodeEncodeError:
+        raw = pair.encode("utf-8")
+    return "Basic " + base64.b64encode(raw).decode("ascii")

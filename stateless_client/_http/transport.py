@@ -21,10 +21,10 @@ from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from .._exceptions import APIError, InvalidResponseError, snippet, status_error
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent
-from .headers import call_headers, client_headers
+from .headers import basic_auth, call_headers, client_headers
 from .options import Query, RequestOptions
 from .retries import Retry, retries_status, retry_delay
-from .urls import origin, origin_text, path_of
+from .urls import origin, origin_text, path_of, redact_userinfo, split_userinfo
 
 __all__ = ["Transport", "NO_BODY", "drop_none"]
 
@@ -64,9 +64,15 @@ class Transport:
         max_retries: int,
         session: requests.Session | None,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"url must be an http(s) URL such as http://127.0.0.1:2024, not {base_url!r}")
+        try:
+            base_url, credentials = split_userinfo(base_url)
+            parts = urlsplit(base_url)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # e.g. an unclosed "["
+            credentials, valid = None, False
+        if not valid:
+            raise ValueError(f"url must be an http(s) URL such as http://127.0.0.1:2024, "
+                             f"not {redact_userinfo(base_url)!r}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
         self.base_url = base_url.rstrip("/")
@@ -74,7 +80,8 @@ class Transport:
         self.timeout = timeout
         self.max_retries = max_retries
         self._has_api_key = bool(api_key)
-        self._headers = client_headers(api_key, headers)
+        # A password in the URL becomes basic auth, sent like the API key: to this origin only.
+        self._headers = client_headers(api_key, headers, authorization=credentials and basic_auth(*credentials))
         self._defaults = RequestOptions(headers=self._headers, timeout=timeout, max_retries=max_retries)
         self._owns_session = session is None
         self._session = session or self._new_session(self.base_url)

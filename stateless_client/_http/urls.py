@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+import re
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-__all__ = ["path", "origin", "origin_text", "path_of"]
+__all__ = ["path", "origin", "origin_text", "path_of", "split_userinfo", "redact_userinfo"]
 
 # Segments that a server (or any URL resolver on the way) reads as "this" or "the parent"
 # directory, or that leave an empty segment: as an ID they would address another endpoint.
 _NOT_IDS = frozenset({"", ".", ".."})
+_USERINFO = re.compile(r"(?<=//)[^/?#\s]*@")
 
 
 def path(*segments: str) -> str:
@@ -48,3 +50,21 @@ def path_of(url: str) -> str:
     """The path and query of a URL, for messages."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def split_userinfo(url: str) -> tuple[str, tuple[str, str] | None]:
+    """The URL without its ``user:password@``, and the (decoded) user name and password.
+
+    A user name without a password gives an empty password.
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    return urlunsplit(parts._replace(netloc=hostport)), (unquote(user), unquote(password))
+
+
+def redact_userinfo(text: str) -> str:
+    """``text`` with the ``user:password@`` of any URL in it replaced by ``***@``."""
+    return _USERINFO.sub("***@", text)
