@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import requests
+import requests.adapters
 import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -30,10 +32,12 @@ from stateless_client import (
     InvalidRequestError,
     NotSerializableError,
     StatelessClientError,
+    StreamInterruptedError,
     Timeout,
     get_client,
 )
 from stateless_client._http.retries import retry_delay
+from stateless_client._http.urls import origin
 from stateless_client._resources.base import Resource
 
 from .loopback import TIMEOUT, Connection, ScriptedServer
@@ -386,3 +390,99 @@ def test_a_503_with_an_absurd_retry_after_is_retried_after_the_backoff(
     with ScriptedServer(status(503, "Service Unavailable", b"busy", retry_after=value), answer_json) as server:
         assert make_client(server.url, api_key=None).runs.join("t", "r") == {"answer": 42}
     assert len(server.requests) == 2 and len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5, sleeps
+
+
+# -- 4. Locations and URLs that name another host --------------------------------------------------
+
+
+def test_a_scheme_relative_location_is_another_origin_and_resume_refuses_it(
+    make_client: Any, sleeps: list[float]
+) -> None:
+    with ScriptedServer(answer_json) as elsewhere:
+        other = elsewhere.url.removeprefix("http:")  # //127.0.0.1:OTHERPORT
+
+        def drops_mid_stream(conn: Connection) -> None:
+            conn.head(headers={"location": f"{other}/threads/t/runs/r-1/stream",
+                               "content-location": "/threads/t/runs/r-1"})
+            conn.chunk(b'event: metadata\nid: 1\ndata: {"run_id": "r-1"}\n\nevent: values\nid: 2\ndata: {"n"')
+            conn.reset()
+
+        def not_found(conn: Connection) -> None:  # only reached if the resume stays at home
+            conn.send(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+
+        with ScriptedServer(drops_mid_stream, not_found) as server:
+            stream = make_client(server.url, api_key=SECRET).runs.stream("t", "agent", stream_resumable=True)
+            with pytest.raises(StreamInterruptedError) as caught:
+                list(stream)
+        assert len(server.requests) == 1
+    assert elsewhere.requests == []
+    error = caught.value
+    assert "refusing to resume from a Location on another origin" in error.reason and other in error.reason
+    assert error.run_id == "r-1" and error.events_delivered == 1 and SECRET not in str(error)
+
+
+ESCAPES = [
+    "//evil.test/x", "//127.0.0.1:1/x", "///evil.test/x", "\\\\evil.test/x", "/\\evil.test/x", "\\/evil.test/x",
+    " //evil.test/x", "\t//evil.test/x", "/\t/evil.test/x", "\n//evil.test/x", "http://evil.test/x",
+    "HTTP://evil.test/x", " http://evil.test/x", "https:/evil.test/x", "https:evil.test", "http:/x", "http:x",
+    "http:\\\\evil.test/x", "http://127.0.0.1:2024@evil.test/x", "http://127.0.0.1:2024\\@evil.test/x",
+    "http://evil.test\\@127.0.0.1:2024/x", "http://evil.test%2f@127.0.0.1:2024/x", "http://127.0.0.1:2024 @evil.test/",
+    "http://127.0.0.1:2024#@evil.test/", "http://127.0.0.1:2024?@evil.test/", "http://127.0.0.1:99999/x",
+    "http://127.0.0.1:2024:80/x", "http://[::1/x", "@evil.test/x", "evil.test:2024/x", "/evil.test:2024/x",
+    "mailto:x@evil.test", "javascript:alert(1)", "/runs/x?next=http://evil.test/", "/a/../../../x",
+]
+
+
+def _sent_to(url: str) -> tuple[str, str, int | None] | None:
+    """Where ``requests`` would connect for ``url`` (as its adapter picks the connection pool),
+    or ``None`` if it would refuse the URL."""
+    try:
+        prepared = requests.Request("GET", url).prepare()
+        host, _ = requests.adapters.HTTPAdapter().build_connection_pool_key_attributes(prepared, True, None)
+    except (requests.RequestException, ValueError):
+        return None
+    port = host["port"] or {"http": 80, "https": 443}.get(host["scheme"])
+    return (host["scheme"], (host["host"] or "").lower(), port)
+
+
+def _transport() -> Any:
+    return get_client(url="http://127.0.0.1:2024/base", api_key=None)._transport
+
+
+@pytest.mark.parametrize("location", ESCAPES)
+def test_a_url_the_origin_check_accepts_goes_to_the_origin(location: str) -> None:
+    transport = _transport()
+    url = transport.url(location)
+    if origin(url) == transport.origin:
+        assert _sent_to(url) == transport.origin, (location, url)
+
+
+def test_scheme_relative_and_backslash_locations_are_other_origins() -> None:
+    transport = _transport()
+    for location in ("//evil.test/x", "\\\\evil.test/x", "/\\evil.test/x", " //evil.test/x", "\t//evil.test/x"):
+        assert origin(transport.url(location)) == ("http", "evil.test", 80), location
+    assert origin(transport.url("//127.0.0.1:1/x")) == ("http", "127.0.0.1", 1)
+    for location in ("http://evil.test\\@127.0.0.1:2024/x", "http://user@127.0.0.1:2024/x",
+                     "http://127.0.0.1:99999/x", "http://[::1/x", "//["):
+        assert origin(transport.url(location)) != transport.origin, location
+    # Read as a browser reads it, the backslash ends the host: this one stays home.
+    assert transport.url("http://127.0.0.1:2024\\@evil.test/x") == "http://127.0.0.1:2024/@evil.test/x"
+
+
+def test_paths_stay_under_the_base_url() -> None:
+    transport = _transport()
+    assert transport.url("/threads/t1") == "http://127.0.0.1:2024/base/threads/t1"
+    assert transport.url("/evil.test:2024/x") == "http://127.0.0.1:2024/base/evil.test:2024/x"
+    assert transport.url("@evil.test/x") == "http://127.0.0.1:2024/base/@evil.test/x"
+    assert transport.url("/runs/r/stream?a=\\b") == "http://127.0.0.1:2024/base/runs/r/stream?a=\\b"
+    assert transport.url("http://127.0.0.1:2024/base/x") == "http://127.0.0.1:2024/base/x"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(["/", "//", "\\", "@", ":", " ", "\t", "\n", "?", "#", "%2f", "%40", "http:", "https:",
+                                 "127.0.0.1", "2024", "1", "evil.test", "[", "]", "::1", ".", "..", "x"]), max_size=10))
+def test_no_spelling_of_a_location_escapes_the_origin(pieces: list[str]) -> None:
+    transport = _transport()
+    url = transport.url("".join(pieces))
+    if origin(url) == transport.origin:
+        assert _sent_to(url) == transport.origin, url

@@ -10,7 +10,16 @@ __all__ = ["path", "origin", "origin_text", "path_of", "split_userinfo", "redact
 # Segments that a server (or any URL resolver on the way) reads as "this" or "the parent"
 # directory, or that leave an empty segment: as an ID they would address another endpoint.
 _NOT_IDS = frozenset({"", ".", ".."})
+
+# An authority ``host[:port]`` that every URL parser reads alike: no user info, no
+# backslash, whitespace, control character or percent sign. ``urllib.parse`` and
+# ``urllib3`` disagree on ``http://a\\@b/`` (b, and a); a URL like that is no origin of ours.
+_AUTHORITY = re.compile(r"(\[[0-9A-Za-z:.%]+\]|[^\x00-\x20\x7f\\/@?#%:\[\]]+)(?::([0-9]{1,5}))?")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: The origin of a URL that has none we can trust; never equal to a real one.
+NO_ORIGIN: tuple[str, str, int | None] = ("", "", None)
 _USERINFO = re.compile(r"(?<=//)[^/?#\s]*@")
+_NETLOC_USERINFO = re.compile(r"^.*@", re.DOTALL)
 
 
 def path(*segments: str) -> str:
@@ -34,16 +43,32 @@ def path(*segments: str) -> str:
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
-    """``(scheme, host, port)`` of a URL, with default ports filled in."""
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return (parts.scheme, (parts.hostname or "").lower(), port)
+    """``(scheme, host, port)`` of a URL, with default ports filled in.
+
+    ``NO_ORIGIN`` when the URL has no authority, or one that URL parsers could read
+    differently (user info, a backslash, whitespace, ...), or an impossible port.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 address
+        return NO_ORIGIN
+    found = _AUTHORITY.fullmatch(parts.netloc)
+    if found is None:
+        return NO_ORIGIN
+    host, port_text = found.groups()
+    port = int(port_text) if port_text else _DEFAULT_PORTS.get(parts.scheme)
+    if port is not None and port > 65535:
+        return NO_ORIGIN
+    return (parts.scheme, host.strip("[]").lower(), port)
 
 
 def origin_text(url: str) -> str:
-    """``scheme://host:port`` of a URL, without any user name or password."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+    """``scheme://host:port`` of a URL for messages; any user info shows as ``***@``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return repr(redact_userinfo(url))
+    return f"{parts.scheme}://{_NETLOC_USERINFO.sub('***@', parts.netloc)}"
 
 
 def path_of(url: str) -> str:
