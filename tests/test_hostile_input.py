@@ -10,10 +10,15 @@ sent, retries, logs, where a connection goes) the tests use real loopback socket
 from __future__ import annotations
 
 import base64
+import dataclasses
 import inspect
+import json
 import logging
 import math
 import re
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -486,3 +491,99 @@ def test_no_spelling_of_a_location_escapes_the_origin(pieces: list[str]) -> None
     url = transport.url("".join(pieces))
     if origin(url) == transport.origin:
         assert _sent_to(url) == transport.origin, url
+
+
+# -- 5 and 6. bodies JSON cannot encode ------------------------------------------------------------
+
+
+class Opaque:
+    """Not JSON serializable."""
+
+
+@dataclasses.dataclass
+class Point:
+    x: float
+
+
+BAD_BODIES: list[tuple[str, dict[str, Any], type[Exception], list[str]]] = [
+    ("nan", {"input": {"scores": [1.0, float("nan")]}}, InvalidRequestError, ["input['scores'][1]", "nan"]),
+    ("inf", {"input": {"x": float("inf")}}, InvalidRequestError, ["input['x']", "inf"]),
+    ("-inf", {"metadata": {"m": -float("inf")}}, InvalidRequestError, ["metadata['m']", "-inf"]),
+    ("nan in a dataclass", {"input": {"p": Point(float("nan"))}}, InvalidRequestError, ["input['p'].x", "nan"]),
+    ("nan as a key", {"input": {float("nan"): 1}}, InvalidRequestError, ["a key of input", "nan"]),
+    ("an object", {"input": {"when": [Opaque()]}}, NotSerializableError, ["input['when'][0]", "Opaque"]),
+    ("bytes", {"config": {"configurable": {"b": b"raw"}}}, NotSerializableError,
+     ["config['configurable']['b']", "bytes"]),
+    ("a tuple key", {"input": {(1, 2): "v"}}, NotSerializableError, ["a key of input", "tuple"]),
+    ("a lone surrogate", {"input": {"s": "\ud800"}}, NotSerializableError, ["input['s']", "surrogate"]),
+]
+
+
+@pytest.mark.parametrize(("case", "parameters", "error", "named"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES])
+def test_a_body_json_cannot_encode_is_refused_before_sending(
+    case: str, parameters: dict[str, Any], error: type[Exception], named: list[str]
+) -> None:
+    client = get_client(url="http://body.test", api_key=None, max_retries=0)
+    calls = [lambda: client.runs.wait(None, "agent", **parameters),
+             lambda: client.runs.stream("t", "agent", **parameters),
+             lambda: client.runs.create(None, "agent", **parameters)]
+    with responses.RequestsMock() as api:
+        for call in calls:
+            with pytest.raises(error) as caught:
+                call()
+            assert type(caught.value) is error
+            for text in named:
+                assert text in str(caught.value), str(caught.value)
+        assert len(api.calls) == 0
+    assert str(caught.value).startswith("POST /runs: ")
+
+
+def test_a_not_serializable_body_is_still_a_type_error() -> None:
+    client = get_client(url="http://body.test", api_key=None)
+    with responses.RequestsMock(), pytest.raises(TypeError, match="Opaque"):
+        client.runs.wait(None, "agent", input={"x": Opaque()})
+
+
+def test_what_json_can_encode_is_sent_as_before() -> None:
+    client = get_client(url="http://body.test", api_key=None)
+    with responses.RequestsMock() as api:
+        api.post("http://body.test/runs/wait", json={"ok": True})
+        client.runs.wait(None, "agent", input={"n": [1, 2.5, None, True], "p": Point(1.0), "s": {"only"},
+                                               "big": [0.1] * 1000, "huge": [1e308, 1e308]})
+        sent = json.loads(api.calls[0].request.body)
+    assert sent["input"] == {"n": [1, 2.5, None, True], "p": {"x": 1.0}, "s": ["only"], "big": [0.1] * 1000,
+                             "huge": [1e308, 1e308]}
+
+
+BACKEND_SCRIPT = textwrap.dedent(
+    """
+    import dataclasses, json, sys
+    if sys.argv[1] == "json":
+        sys.modules["orjson"] = None  # as if orjson were not installed
+    from stateless_client import _json
+    from tests.test_hostile_input import BAD_BODIES
+    assert _json.BACKEND == sys.argv[1], _json.BACKEND
+    outcomes = {}
+    for case, body, _error, _named in BAD_BODIES:
+        try:
+            outcomes[case] = ["sent", _json.encode_body(body).decode()]
+        except Exception as error:
+            outcomes[case] = [type(error).__name__, str(error)]
+    print(json.dumps(outcomes))
+    """
+)
+
+
+def test_both_json_backends_refuse_the_same_bodies_in_the_same_words() -> None:
+    """orjson wrote NaN as null (the run succeeded), the standard library as NaN (the server
+    answered 422): now both refuse, and say the same."""
+    outcomes = {}
+    for backend in ("orjson", "json"):
+        done = subprocess.run([sys.executable, "-c", BACKEND_SCRIPT, backend], capture_output=True, text=True,
+                              timeout=120, check=False, cwd=ROOT)
+        assert done.returncode == 0, done.stderr
+        outcomes[backend] = json.loads(done.stdout)
+    assert outcomes["orjson"] == outcomes["json"]
+    for case, _body, error, named in BAD_BODIES:
+        kind, message = outcomes["json"][case]
+        assert kind == error.__name__ and all(text in message for text in named), (case, message)

@@ -19,7 +19,7 @@ from requests.adapters import HTTPAdapter
 
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
-from .._exceptions import APIError, InvalidResponseError, snippet, status_error
+from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent
 from .headers import basic_auth, call_headers, client_headers
@@ -223,7 +223,10 @@ class Transport:
         headers = dict(options.headers)
         body: bytes | None = None
         if json is not NO_BODY:
-            body = _json.dumps(json)
+            try:
+                body = _json.encode_body(json)
+            except InvalidRequestError as exc:  # raised before anything is sent
+                raise type(exc)(f"{method} {path_of(url)}: {exc}") from None
             headers["content-type"] = "application/json"
 
         attempt = 0
