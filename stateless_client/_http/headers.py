@@ -77,6 +77,8 @@ def check_headers(headers: Mapping[str, str]) -> None:
                 f"header name {_shown(name)} cannot be sent: a header name is letters, digits and "
                 f"!#$%&'*+-.^_`|~ only (no spaces, colons or line breaks)"
             )
+        if isinstance(value, str) and value.isascii() and value.isprintable() and value[:1] != " ":
+            continue  # the usual value, all of it " " to "~", passes without the expression
         if isinstance(value, bytes):  # requests sends bytes as they are
             value = value.decode("latin-1")
         elif not isinstance(value, str):
