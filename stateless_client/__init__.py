@@ -23,8 +23,10 @@ from ._exceptions import (
     BadRequestError,
     ConflictError,
     InternalServerError,
+    InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
+    NotSerializableError,
     PermissionDeniedError,
     RateLimitError,
     RunError,
@@ -99,5 +101,7 @@ __all__ = [
     "StreamInterruptedError",
     "RunError",
     "StreamClosedError",
+    "InvalidRequestError",
+    "NotSerializableError",
     "__version__",
 ]

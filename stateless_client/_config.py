@@ -77,12 +77,14 @@ DEFAULT_TIMEOUT: Final = Timeout()
 def resolve_api_key(api_key: str | NotGiven | None) -> str | None:
     """Return the key to send: the argument, else the first set environment variable.
 
-    ``api_key=None`` means "send no key", even when the environment has one.
+    ``api_key=None`` means "send no key", even when the environment has one. Whitespace
+    around the key is stripped: a key read from a file usually ends with a newline, which
+    HTTP cannot carry. A variable that holds only whitespace counts as unset.
     """
     if api_key is not NOT_GIVEN:
-        return api_key
+        return api_key.strip() if isinstance(api_key, str) else api_key
     for name in API_KEY_ENV_VARS:
-        value = os.environ.get(name)
+        value = os.environ.get(name, "").strip()
         if value:
             return value
     return None

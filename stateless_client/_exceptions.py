@@ -18,7 +18,9 @@
     │   ├── InvalidResponseError         an answer that is not what the API sends
     │   └── StreamInterruptedError       a stream ended before its run did
     ├── RunError                         the run itself failed on the server
-    └── StreamClosedError                iterating a stream that was closed or consumed
+    ├── StreamClosedError                iterating a stream that was closed or consumed
+    └── InvalidRequestError              a request that cannot be sent; nothing was (also ValueError)
+        └── NotSerializableError         a body value JSON cannot encode (also TypeError)
 
 No exception of ``requests`` or ``urllib3`` escapes a client call: each is mapped here.
 Messages never contain the API key.
@@ -51,6 +53,8 @@ __all__ = [
     "StreamInterruptedError",
     "RunError",
     "StreamClosedError",
+    "InvalidRequestError",
+    "NotSerializableError",
     "status_error",
     "run_error",
     "snippet",
@@ -203,6 +207,26 @@ class RunError(StatelessClientError):
 
 class StreamClosedError(StatelessClientError, RuntimeError):
     """A ``RunStream`` was iterated after it was closed or fully consumed."""
+
+
+class InvalidRequestError(StatelessClientError, ValueError):
+    """The request cannot be sent as asked, so nothing was sent and nothing is retried.
+
+    Raised by the call (or by ``Client(...)`` for the client's own headers) for: a header
+    that HTTP cannot carry (a name that is not a token, a value with CR, LF, NUL or another
+    control character, a character outside Latin-1, leading whitespace); an ID that is empty,
+    ``"."`` or ``".."`` (it would address another endpoint); NaN or Infinity in the JSON body.
+    The message names the header, the ID or the place in the body, never a header's value.
+    A ``ValueError``, so code that validates input with ``except ValueError`` keeps working.
+    """
+
+
+class NotSerializableError(InvalidRequestError, TypeError):
+    """A value in the request body cannot be encoded as JSON; nothing was sent.
+
+    The message names where it is (e.g. ``input['when']``) and its type. Also a
+    ``TypeError``, as the JSON encoder's own error was, so ``except TypeError`` keeps working.
+    """
 
 
 # -- building exceptions from what the server sent ---------------------------------------------

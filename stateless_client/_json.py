@@ -1,46 +1,285 @@
-"""JSON encoding and decoding: ``orjson`` when installed (extra ``orjson``), else the standard library."""
+"""JSON encoding and decoding: ``orjson`` when installed (extra ``orjson``), else the standard library.
+
+``encode_body`` encodes what a request sends and fails the same way with either backend:
+NaN and Infinity, which JSON does not have (``orjson`` would write ``null``, the standard
+library the invalid token ``NaN``), raise ``InvalidRequestError``; a value JSON cannot encode
+raises ``NotSerializableError``. Both name where in the body the value is. ``dumps`` stays
+lenient: it only renders data the server sent, e.g. for an error message.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import json
-from typing import Any, Callable
+import math
+import uuid
+from typing import Any, Callable, Iterator
 
-__all__ = ["loads", "dumps", "BACKEND", "JSONDecodeError"]
+from ._exceptions import InvalidRequestError, NotSerializableError
+
+__all__ = ["loads", "dumps", "encode_body", "BACKEND", "JSONDecodeError"]
 
 
 def _default(value: Any) -> Any:
-    """Encode what JSON lacks: pydantic models (LangChain messages among them), sets, datetimes."""
+    """Encode what JSON lacks: pydantic models (LangChain messages among them), sets, datetimes.
+
+    Also what ``orjson`` writes by itself, so the standard library writes it too: dataclasses,
+    enums, UUIDs; and a float subclass (``numpy.float64``), which ``orjson`` leaves to us.
+    """
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump()
     if isinstance(value, (set, frozenset)):
         return list(value)
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
     isoformat = getattr(value, "isoformat", None)
     if callable(isoformat):
         return isoformat()
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+class _NonFinite(ValueError):
+    """Internal: the strict ``orjson`` encoding found NaN or Infinity."""
+
+
 JSONDecodeError: tuple[type[Exception], ...]
+_encode_strict: Callable[[Any], bytes]
 
 try:
     import orjson
 except ImportError:  # the standard library is the always-available fallback
     loads: Callable[[str | bytes], Any] = json.loads
     _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
+    _encode_no_nan = json.JSONEncoder(
+        ensure_ascii=False, separators=(",", ":"), default=_default, allow_nan=False
+    ).encode
 
     def dumps(value: Any) -> bytes:
         """Serialize ``value`` to compact UTF-8 JSON bytes."""
         return _encode(value).encode("utf-8")
 
+    def _encode_strict(value: Any) -> bytes:
+        return _encode_no_nan(value).encode("utf-8")
+
     BACKEND = "json"
     JSONDecodeError = (ValueError,)
 else:
     loads = orjson.loads
+    _OPTIONS = orjson.OPT_NON_STR_KEYS
 
     def dumps(value: Any) -> bytes:
         """Serialize ``value`` to compact UTF-8 JSON bytes."""
-        return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(value, default=_default, option=_OPTIONS)
+
+    def _encode_strict(value: Any) -> bytes:
+        converted: list[Any] = []
+
+        def default(obj: Any) -> Any:
+            result = _default(obj)
+            converted.append(result)
+            return result
+
+        # orjson writes NaN and Infinity as null, so the floats are checked after it, by a
+        # walk in Python: the slow part for a big body. Dict keys are checked only if one is
+        # not a str (a NaN key would become "null"): orjson without OPT_NON_STR_KEYS refuses
+        # those, so one attempt without it says whether to look.
+        keys = False
+        try:
+            out = orjson.dumps(value, default=default)
+        except orjson.JSONEncodeError:
+            converted.clear()
+            out = orjson.dumps(value, default=default, option=_OPTIONS)
+            keys = True
+        if not (_all_finite(value, keys) and all(_all_finite(item, keys) for item in converted)):
+            raise _NonFinite
+        return out
 
     BACKEND = "orjson"
     JSONDecodeError = (ValueError,)  # orjson.JSONDecodeError subclasses ValueError
+
+
+def encode_body(value: Any) -> bytes:
+    """Serialize a request body to compact UTF-8 JSON bytes, or say what cannot be sent.
+
+    Raises:
+        InvalidRequestError: NaN or Infinity in the body, e.g. ``input['score'] is nan``.
+        NotSerializableError: a value (or dict key) JSON cannot encode, named with its type,
+            e.g. ``input['when'] is a Foo``; also a circular or too deeply nested body.
+    """
+    try:
+        return _encode_strict(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise _explain(value, exc) from None
+
+
+# -- saying what is wrong ------------------------------------------------------------------------
+
+_MAX_DEPTH = 256  # deeper than either encoder goes
+
+
+_LEAVES = frozenset({str, int, bool, type(None)})
+
+
+def _all_finite(value: Any, keys: bool = False) -> bool:
+    """Whether no float that ``orjson`` writes natively for ``value`` is NaN or infinite.
+
+    Objects ``orjson`` hands to ``default`` are not entered (the caller checks what they were
+    converted to). ``keys``: check dict keys too. Leaves are checked in the loop over their
+    container, so only containers go through the stack: this runs on big bodies.
+    """
+    isfinite, leaves = math.isfinite, _LEAVES
+    stack = [value]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = type(node)
+        items: Any
+        if kind is dict:
+            items = node.values()
+            if keys:
+                push(list(node))
+        elif kind is list or kind is tuple:
+            items = node
+            if node and type(node[0]) is float:
+                try:
+                    if isfinite(sum(node, 0.0)):  # a list of numbers, in C: a finite sum, finite members
+                        continue
+                except (TypeError, OverflowError):
+                    pass
+        elif kind is float or isinstance(node, float):
+            if not isfinite(node):
+                return False
+            continue
+        elif isinstance(node, dict):
+            items = node.values()
+            if keys:
+                push(list(node))
+        elif isinstance(node, (list, tuple)):
+            items = node
+        elif isinstance(node, enum.Enum):
+            items = (node.value,)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            items = [getattr(node, field.name) for field in dataclasses.fields(node)]
+        else:
+            continue  # str or int subclasses, and what ``default`` converts
+        for item in items:
+            kind = type(item)
+            if kind in leaves:
+                continue
+            if kind is float:
+                if not isfinite(item):
+                    return False
+            else:
+                push(item)
+    return True
+
+
+def _explain(value: Any, exc: BaseException) -> InvalidRequestError:
+    """The error to raise for a body the strict encoder refused with ``exc``."""
+    text = str(exc)
+    if isinstance(exc, RecursionError) or "Recursion limit" in text or "Circular reference" in text:
+        return NotSerializableError(
+            "the request body cannot be encoded as JSON: it is nested too deeply or contains "
+            "itself (a circular reference)"
+        )
+    try:
+        found = _locate(value)
+    except Exception:  # naming the place is a courtesy; the refusal stands without it
+        found = None
+    if found is None:
+        return NotSerializableError(f"the request body cannot be encoded as JSON: {text}")
+    path, culprit, is_key = found
+    where = _render(path)
+    kind = type(culprit)
+    name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+    if isinstance(culprit, float) and not math.isfinite(culprit):
+        what = f"a key of {where}" if is_key else where
+        return InvalidRequestError(
+            f"{what} is {culprit!r}, which JSON cannot represent (it has no NaN or Infinity); "
+            f"nothing was sent"
+        )
+    if is_key:
+        return NotSerializableError(f"a key of {where} is a {name}, which cannot be a JSON object key")
+    if isinstance(culprit, str):
+        return NotSerializableError(f"{where} is a str that is not valid Unicode (it holds a lone surrogate)")
+    if isinstance(culprit, int):
+        return NotSerializableError(f"{where} is an int the JSON encoder cannot write ({text})")
+    return NotSerializableError(
+        f"{where} is a {name}, which JSON cannot encode: pass dicts, lists, str, numbers, bool "
+        f"and None (pydantic models, dataclasses, sets and datetimes are converted)"
+    )
+
+
+def _fails(value: Any) -> bool:
+    try:
+        _encode_strict(value)
+    except (TypeError, ValueError, RecursionError):
+        return True
+    return False
+
+
+def _locate(value: Any) -> tuple[list[tuple[str, Any]], Any, bool] | None:
+    """Where the first value the strict encoder refuses is: ``(path, value, is_a_key)``.
+
+    Descends into the first child that fails on its own; a failing node whose children all
+    encode is the culprit. Only ever run on the error path: it encodes each level again.
+    """
+    path: list[tuple[str, Any]] = []
+    node = value
+    for _ in range(_MAX_DEPTH):
+        for step, key, child in _children(node):
+            if step == "key":
+                return path, key, True
+            if _fails(child):
+                if step != "value":
+                    path.append((step, key))
+                node = child
+                break
+        else:
+            return path, node, False
+    return None
+
+
+def _children(node: Any) -> Iterator[tuple[str, Any, Any]]:
+    """``(step, key, child)`` for each part of ``node`` the encoder writes: ``"item"`` (a
+    dict value or list member), ``"attr"`` (a dataclass field), ``"value"`` (what an enum or a
+    converted object stands for), ``"key"`` (a dict key that fails on its own)."""
+    if isinstance(node, dict):
+        for key, child in node.items():
+            if type(key) is not str and _fails({key: None}):
+                yield "key", key, None
+            yield "item", key, child
+    elif isinstance(node, (list, tuple)):
+        for index, child in enumerate(node):
+            yield "item", index, child
+    elif isinstance(node, enum.Enum):
+        yield "value", None, node.value
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for field in dataclasses.fields(node):
+            yield "attr", field.name, getattr(node, field.name)
+    elif node is not None and not isinstance(node, (str, int, float)):
+        try:
+            converted = _default(node)
+        except (TypeError, ValueError):
+            return
+        yield "value", None, converted
+
+
+def _render(path: list[tuple[str, Any]]) -> str:
+    """``input['messages'][0].when``: a path from the top of the body, as Python would index it."""
+    parts = []
+    for index, (step, key) in enumerate(path):
+        if step == "attr" or (index == 0 and isinstance(key, str) and key.isidentifier()):
+            parts.append(f".{key}" if index else key)
+        else:
+            shown = repr(key)
+            parts.append(f"[{shown if len(shown) <= 40 else shown[:37] + '...'}]")
+    return "".join(parts) or "the request body"

@@ -23,7 +23,8 @@ EXPECTED = {
     "Thread", "StatelessClientError", "APIError", "APIStatusError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",
     "InternalServerError", "APIConnectionError", "APITimeoutError", "InvalidResponseError",
-    "StreamInterruptedError", "RunError", "StreamClosedError", "__version__",
+    "StreamInterruptedError", "RunError", "StreamClosedError", "InvalidRequestError", "NotSerializableError",
+    "__version__",
     "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
     "ThreadState", "ThreadTask", "ThreadUpdateStateResponse", "Crons", "Cron",
 }

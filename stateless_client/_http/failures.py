@@ -16,7 +16,7 @@ import urllib3.exceptions
 
 from .._config import Timeout
 from .._exceptions import APIConnectionError, APITimeoutError
-from .urls import origin_text
+from .urls import origin_text, redact_userinfo
 
 __all__ = ["causes", "never_sent", "timeout_kind", "connection_error"]
 
@@ -97,5 +97,9 @@ def connection_error(exc: BaseException, method: str, url: str, limits: Timeout)
 
 
 def _reason(exc: BaseException) -> str:
+    """What went wrong, for a message: never a header value (``requests`` quotes a value it
+    refuses, and that may be the API key), never a URL's password."""
+    if any(isinstance(cause, requests.exceptions.InvalidHeader) for cause in causes(exc)):
+        return "a header could not be sent (its value is not shown)"
     reason = getattr(exc, "reason", None)
-    return str(reason if reason is not None else exc)
+    return redact_userinfo(str(reason if reason is not None else exc))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import math
 import random
+import re
 import time
 
 from .._config import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
@@ -47,7 +49,12 @@ def retries_status(intent: Retry, status: int) -> bool:
 
 
 def retry_delay(attempt: int, retry_after: str | None = None) -> float:
-    """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given, else backoff."""
+    """Seconds before retry number ``attempt + 1``: ``Retry-After`` if given, else backoff.
+
+    ``Retry-After`` is delay seconds (``"2"``) or an HTTP date; a date already past means
+    "now", and a wait is capped at ``MAX_RETRY_AFTER``. Anything else (``nan``, ``inf``, a
+    negative number, an unparsable or impossible date) is ignored: the backoff applies.
+    """
     if retry_after:
         seconds = _parse_retry_after(retry_after)
         if seconds is not None:
@@ -56,14 +63,19 @@ def retry_delay(attempt: int, retry_after: str | None = None) -> float:
     return delay * (1 - 0.25 * random.random())
 
 
+# delay-seconds is 1*DIGIT (RFC 9110); a fraction is tolerated. No sign, exponent, "_", nan, inf.
+_DELAY_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]*)?")
+
+
 def _parse_retry_after(value: str) -> float | None:
+    """Seconds from now, finite (possibly negative for a past date), or ``None``."""
     value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
+    if _DELAY_SECONDS.fullmatch(value):
+        seconds = float(value)  # 400 digits make inf
+        return seconds if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        seconds = when.timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, IndexError):  # a year 99999, a +9999999999 zone, ...
         return None
-    return float(when.timestamp() - time.time())
+    return seconds if math.isfinite(seconds) else None

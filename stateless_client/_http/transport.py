@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from typing import Any, Callable, Mapping, NoReturn
@@ -18,13 +19,13 @@ from requests.adapters import HTTPAdapter
 
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
-from .._exceptions import APIError, InvalidResponseError, snippet, status_error
+from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent
-from .headers import call_headers, client_headers
+from .headers import basic_auth, call_headers, client_headers
 from .options import Query, RequestOptions
 from .retries import Retry, retries_status, retry_delay
-from .urls import origin, origin_text, path_of
+from .urls import NO_ORIGIN, origin, origin_text, path_of, redact_userinfo, split_userinfo
 
 __all__ = ["Transport", "NO_BODY", "drop_none"]
 
@@ -34,6 +35,12 @@ logger = logging.getLogger("stateless_client")
 #: urllib3's "Connection pool is full, discarding connection" churn.
 POOL_MAXSIZE = 64
 MAX_REDIRECTS = 5
+
+# What ``Transport.url`` takes as a path without a closer look: what ``urls.path`` builds.
+_PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*").fullmatch
+_C0_OR_SPACE = "".join(map(chr, range(0x21)))
+_TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#]")
 
 
 class _NotSent:
@@ -64,17 +71,23 @@ class Transport:
         max_retries: int,
         session: requests.Session | None,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"url must be an http(s) URL such as http://127.0.0.1:2024, not {base_url!r}")
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        try:
+            base_url, credentials = split_userinfo(base_url)
+            scheme = urlsplit(base_url).scheme
+        except ValueError:  # e.g. an unclosed "[": refused just below
+            credentials, scheme = None, ""
         self.base_url = base_url.rstrip("/")
         self.origin = origin(self.base_url)
+        if scheme not in ("http", "https") or self.origin == NO_ORIGIN:
+            raise ValueError(f"url must be an http(s) URL such as http://127.0.0.1:2024, "
+                             f"not {redact_userinfo(self.base_url)!r}")
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, not {max_retries}")
         self.timeout = timeout
         self.max_retries = max_retries
         self._has_api_key = bool(api_key)
-        self._headers = client_headers(api_key, headers)
+        # A password in the URL becomes basic auth, sent like the API key: to this origin only.
+        self._headers = client_headers(api_key, headers, authorization=credentials and basic_auth(*credentials))
         self._defaults = RequestOptions(headers=self._headers, timeout=timeout, max_retries=max_retries)
         self._owns_session = session is None
         self._session = session or self._new_session(self.base_url)
@@ -149,8 +162,30 @@ class Transport:
         )
 
     def url(self, path_or_url: str) -> str:
-        """The absolute URL for an API path (or a same-origin URL from a ``Location``)."""
-        return urljoin(self.base_url + "/", path_or_url.lstrip("/")) if "://" not in path_or_url else path_or_url
+        """The absolute URL for an API path, or for a ``Location`` the server sent.
+
+        A path (``/threads/t1``) goes under the base URL. Anything that names a host, an
+        absolute (``http://...``) or scheme-relative (``//host/...``) URL, is resolved as a
+        browser would resolve it, and may be on another origin: callers compare its
+        ``origin`` before sending. As in a browser, leading and trailing spaces and control
+        characters are dropped, tabs and newlines removed, and a backslash before the query
+        read as a slash (``/\\host`` is ``//host``), so no spelling of another host passes
+        for a path.
+        """
+        text = path_or_url
+        if not _PLAIN_PATH(text):
+            text = text.strip(_C0_OR_SPACE).translate(_TAB_NEWLINE)
+            found = _QUERY_OR_FRAGMENT.search(text)
+            end = found.start() if found else len(text)
+            text = text[:end].replace("\\", "/") + text[end:]
+            try:
+                parts = urlsplit(text)
+                if parts.scheme or parts.netloc:
+                    return urljoin(self.base_url + "/", text)
+            except ValueError:  # e.g. "//[": no origin at all, so ``origin`` refuses it
+                return text
+        # "./": a first segment like "host:99" is a path here, not a URL scheme.
+        return urljoin(self.base_url + "/", "./" + text.lstrip("/"))
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -188,7 +223,10 @@ class Transport:
         headers = dict(options.headers)
         body: bytes | None = None
         if json is not NO_BODY:
-            body = _json.dumps(json)
+            try:
+                body = _json.encode_body(json)
+            except InvalidRequestError as exc:  # raised before anything is sent
+                raise type(exc)(f"{method} {path_of(url)}: {exc}") from None
             headers["content-type"] = "application/json"
 
         attempt = 0
