@@ -31,15 +31,23 @@ class Client:
     a forked child process gets connections of its own.
 
     Args:
-        url: the deployment's base URL.
+        url: the deployment's base URL. A ``user:password@`` in it is removed from the URL and
+            sent as HTTP basic auth, to this origin only.
         api_key: sent as ``x-api-key``. Not passed: read ``LANGGRAPH_API_KEY``, then
             ``LANGSMITH_API_KEY``, then ``LANGCHAIN_API_KEY``. ``None``: send no key.
+            Whitespace around the key (the newline at the end of a key read from a file) is
+            stripped.
         headers: extra headers for every request.
         timeout: a ``Timeout``, seconds for both limits, or ``None`` for no limit.
             Default: 5 s to connect, 300 s of silence while reading.
         max_retries: how often a failed request is retried where that is safe (default 2).
         session: a ``requests.Session`` of your own (proxies, mTLS, adapters). The client
             never closes a session it did not create.
+
+    Raises:
+        ValueError: ``url`` is not an http(s) URL, or ``max_retries`` is negative.
+        InvalidRequestError: a header in ``headers``, or the key, that HTTP cannot carry
+            (named, never quoted).
 
     Attributes:
         runs: create, stream and wait for runs (``Runs``).
@@ -82,7 +90,7 @@ class Client:
 
     @property
     def url(self) -> str:
-        """The base URL requests go to."""
+        """The base URL requests go to (without any user name or password)."""
         return self._transport.base_url
 
     def __repr__(self) -> str:

@@ -128,3 +128,22 @@ def test_a_resumed_join_stream_keeps_its_query(make_client: Any) -> None:
     assert first.target == second.target == (
         "/threads/t/runs/r/stream?cancel_on_disconnect=true&stream_mode=custom&stream_mode=updates")
     assert second.headers["last-event-id"] == "1"
+
+
+def test_a_last_event_id_that_http_cannot_carry_is_refused_before_sending(make_client: Any) -> None:
+    from stateless_client import InvalidRequestError
+
+    with ScriptedServer() as server, pytest.raises(InvalidRequestError, match="last-event-id"):
+        make_client(server.url).runs.join_stream("t", "r", last_event_id="5\r\nx-injected: 1")
+    assert server.requests == []
+
+
+def test_a_server_event_id_that_cannot_be_sent_back_ends_the_resume_cleanly(make_client: Any) -> None:
+    def dropped(conn: Connection) -> None:
+        conn.head(headers={"location": "/threads/t/runs/r/stream"})
+        conn.chunk(sse("metadata", {"run_id": "r"}) + "event: custom\ndata: 1\nid: \u2603\n\n".encode())
+        conn.reset()
+
+    with ScriptedServer(dropped) as server, pytest.raises(StreamInterruptedError, match="cannot be sent back"):
+        list(make_client(server.url).runs.stream("t", "agent", stream_resumable=True))
+    assert len(server.requests) == 1

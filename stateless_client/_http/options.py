@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from .._config import Timeout
 from ..types import QueryParamTypes
+from .headers import call_headers
 
 __all__ = ["RequestOptions", "Query"]
 
@@ -38,8 +39,12 @@ class RequestOptions:
     params: QueryParamTypes | None = None
 
     def with_headers(self, extra: Mapping[str, str]) -> RequestOptions:
-        """These options with ``extra`` headers added (a copy; ``self`` is unchanged)."""
-        return replace(self, headers={**self.headers, **extra})
+        """These options with ``extra`` headers added (a copy; ``self`` is unchanged).
+
+        Raises:
+            InvalidRequestError: a header HTTP cannot carry (named, never quoted).
+        """
+        return replace(self, headers=call_headers(self.headers, extra))
 
     def query(self, own: Mapping[str, Any] | None) -> Query | None:
         """The query parameters to send: the method's ``own``, updated by the caller's.

@@ -20,6 +20,7 @@ from .._exceptions import (
     APIConnectionError,
     APIError,
     APIStatusError,
+    InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
     StreamClosedError,
@@ -32,6 +33,7 @@ from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .body import iter_body
 from .failures import connection_error
+from .headers import check_headers
 from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
 from .urls import origin, path
@@ -412,7 +414,7 @@ class _EventSource:
             attempts += 1
             try:
                 response = self.transport.request(
-                    "GET", location, self._resume_options(), stream=True, retry=Retry.SAFE
+                    "GET", location, self._resume_options(reason, delivered), stream=True, retry=Retry.SAFE
                 )
             except NotFoundError:
                 raise StreamInterruptedError(
@@ -484,12 +486,19 @@ class _EventSource:
         }
         return replace(self.options, headers=headers, params=None)
 
-    def _resume_options(self) -> RequestOptions:
+    def _resume_options(self, reason: str, delivered: int) -> RequestOptions:
         headers = {
             name: value for name, value in self.options.headers.items()
             if name.lower() not in ("content-type", "content-length", "last-event-id")
         }
         if self.last_event_id is not None:
+            try:  # the ID came from the server: it may be nothing HTTP can send back
+                check_headers({"last-event-id": self.last_event_id})
+            except InvalidRequestError as exc:
+                raise StreamInterruptedError(
+                    method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
+                    reason=f"{reason}; the server's event ID cannot be sent back to resume ({exc})",
+                ) from None
             headers["last-event-id"] = self.last_event_id
         return replace(self.options, headers=headers, max_retries=0, params=None)
 

@@ -211,6 +211,9 @@ class Transport:
         Raises:
             APIStatusError: a subclass per status, for any 4xx/5xx left after retries.
             APIConnectionError: no answer; ``APITimeoutError`` when a timeout expired.
+            APIError: the URL is on another origin, or a redirect leads to one.
+            InvalidRequestError: a body JSON cannot represent (``NotSerializableError``);
+                nothing was sent.
         """
         url = self.url(path_or_url)
         if origin(url) != self.origin:
