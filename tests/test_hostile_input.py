@@ -299,7 +299,9 @@ def _call(client: Client, resource: str, method: str, **overrides: Any) -> None:
     bound = getattr(getattr(client, resource), method)
     arguments: dict[str, Any] = {}
     for name, parameter in inspect.signature(bound).parameters.items():
-        if parameter.default is inspect.Parameter.empty:
+        if parameter.default is inspect.Parameter.empty and parameter.kind not in (
+            parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD
+        ):
             arguments[name] = f"{name}-value"
     arguments.update(overrides)
     result = bound(**arguments)
@@ -339,7 +341,10 @@ def test_an_id_that_would_change_the_endpoint_is_refused(
     assert in_path or (resource, method, parameter) not in IN_PATH, sent
     if not in_path:
         return  # this ID travels in the body, a header or the query, where any value is fine
+    optional = inspect.signature(getattr(getattr(client, resource), method)).parameters[parameter].default is None
     for bad in BAD_IDS:
+        if bad == "" and optional:
+            continue  # an empty optional ID means "not given", as in the official SDK
         any_answer.calls.reset()
         with pytest.raises(InvalidRequestError) as caught:
             _call(client, resource, method, **{parameter: bad})

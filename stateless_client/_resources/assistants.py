@@ -462,9 +462,8 @@ class Assistants(Resource):
             >>> client.assistants.count(metadata={"example": "count"})
             1
         """
-        found = self._post("/assistants/count", object, body=_filters(metadata, graph_id, name), retry=Retry.SAFE,
-                           options=self._options(headers, params, timeout, max_retries))
-        return int(found)
+        return self._post("/assistants/count", int, body=_filters(metadata, graph_id, name), retry=Retry.SAFE,
+                          options=self._options(headers, params, timeout, max_retries))
 
     def get_versions(
         self,

@@ -53,7 +53,8 @@ class Resource:
 
     # -- verbs ---------------------------------------------------------------------------------
     # Each verb builds ``cast`` from the answer: a model class gives that model, ``[Model]`` a
-    # list of them, anything else (``object``) the JSON as it came.
+    # list of them, ``int`` a checked integer (a count), anything else (``object``) the JSON as
+    # it came.
 
     @overload
     def _get(self, path: str, cast: type[_M], *, options: RequestOptions, query: Query = ...) -> _M: ...
@@ -71,6 +72,9 @@ class Resource:
     @overload
     def _post(self, path: str, cast: list[type[_M]], *, options: RequestOptions, body: Any = ..., query: Query = ...,
               retry: Retry | None = ..., on_response: OnResponse | None = ...) -> list[_M]: ...
+    @overload
+    def _post(self, path: str, cast: type[int], *, options: RequestOptions, body: Any = ..., query: Query = ...,
+              retry: Retry | None = ..., on_response: OnResponse | None = ...) -> int: ...
     @overload
     def _post(self, path: str, cast: object, *, options: RequestOptions, body: Any = ..., query: Query = ...,
               retry: Retry | None = ..., on_response: OnResponse | None = ...) -> Any: ...
@@ -202,4 +206,9 @@ def build(cast: object, payload: Any, response: requests.Response) -> Any:
         return [parse_model(model, item, method=method, url=url) for item in payload]
     if isinstance(cast, type) and issubclass(cast, _Model):
         return parse_model(cast, payload, method=method, url=url)
+    if cast is int:  # a count
+        if isinstance(payload, int) and not isinstance(payload, bool):
+            return payload
+        raise InvalidResponseError(f"{method} {url}: expected an integer, got {payload!r:.200}", method=method,
+                                   url=url, snippet=repr(payload)[:200])
     return payload

@@ -26,7 +26,6 @@ from ..types import (
     StreamMode,
 )
 from .base import Resource
-from .threads import _count
 
 __all__ = ["Crons"]
 
@@ -399,5 +398,5 @@ class Crons(Resource):
         """
         body = drop_none({"assistant_id": assistant_id or None, "thread_id": thread_id or None,
                           "metadata": metadata or None})
-        return _count(self._post("/runs/crons/count", object, body=body, retry=Retry.SAFE,
-                                 options=self._options(headers, params, timeout, max_retries)), "/runs/crons/count")
+        return self._post("/runs/crons/count", int, body=body, retry=Retry.SAFE,
+                          options=self._options(headers, params, timeout, max_retries))

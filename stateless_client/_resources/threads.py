@@ -6,7 +6,6 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, overload
 from urllib.parse import urlencode
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import InvalidResponseError
 from .._http.retries import Retry
 from .._http.stream import RunStream
 from .._http.transport import drop_none
@@ -335,8 +334,8 @@ class Threads(Resource):
             1
         """
         body = drop_none({"metadata": metadata or None, "values": values or None, "status": status or None})
-        return _count(self._post("/threads/count", object, body=body, retry=Retry.SAFE,
-                                 options=self._options(headers, params, timeout, max_retries)), "/threads/count")
+        return self._post("/threads/count", int, body=body, retry=Retry.SAFE,
+                          options=self._options(headers, params, timeout, max_retries))
 
     def copy(
         self,
@@ -603,11 +602,3 @@ class Threads(Resource):
             resume_location=f"{stream_path}?{urlencode({'stream_modes': modes})}", last_event_id=last_event_id,
             raise_error=raise_error, one_run=False,
         )
-
-
-def _count(found: Any, url: str) -> int:
-    """The integer a ``/count`` endpoint answers, or ``InvalidResponseError``."""
-    if isinstance(found, int) and not isinstance(found, bool):
-        return found
-    raise InvalidResponseError(f"POST {url}: expected an integer count, got {found!r:.200}", method="POST",
-                               url=url, snippet=repr(found)[:200])
