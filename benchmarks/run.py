@@ -39,6 +39,7 @@ FULL: dict[str, Any] = {
     "roundtrip": {"runs": 8},
     "real_rounds": 2,
     "shared": {"threads": 32, "runs": 3},
+    "many": {"runs": 40, "concurrency": 8},
     "sseclient_big_limit": 60.0,
 }
 QUICK: dict[str, Any] = {
@@ -51,6 +52,7 @@ QUICK: dict[str, Any] = {
     "roundtrip": {"runs": 1},
     "real_rounds": 1,
     "shared": {"threads": 8, "runs": 1},
+    "many": {"runs": 8, "concurrency": 4},
     "sseclient_big_limit": 3.0,
 }
 HIGHER, LOWER = "higher", "lower"
@@ -213,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
             table.add(label, "cpu_ms_per_run", results, LOWER, "{:.2f}")
             table.add(label, "errors", results, LOWER, "{:.0f}", ratio=False)
             table.add(label, "pool_warnings", results, LOWER, "{:.0f}", ratio=False)
+            spec = plan["many"]
+            results = alternate(REAL_CLIENTS, 1, "many", server.url, spec)
+            label = (f"langgraph dev, {spec['runs']} runs at concurrency {spec['concurrency']} "
+                     "(wait_many; SDK: thread pool)")
+            table.add(label, "wall_s", results, LOWER, "{:.1f}")
+            table.add(label, "runs_per_s", results, HIGHER, "{:.1f}")
+            table.add(label, "cpu_ms_per_run", results, LOWER, "{:.2f}")
 
     print(f"# stateless_client benchmarks ({'quick' if args.quick else 'full'})")
     print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; {platform.python_implementation()} "

@@ -188,8 +188,26 @@ def shared(client_name: str, url: str, params: dict[str, Any]) -> dict[str, floa
             "pool_warnings": len(warnings)}
 
 
+def many(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
+    """``runs`` stateless runs at ``concurrency``: ``runs.wait_many`` here, a thread pool over
+    ``runs.wait`` for the official SDK (what its users write by hand)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = _real_client(client_name, url)
+    inputs = [{"messages": [{"role": "user", "content": f"question {n}"}]} for n in range(params["runs"])]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    if client_name.startswith("stateless"):
+        states = client.runs.wait_many("agent", inputs, max_concurrency=params["concurrency"])
+    else:
+        with ThreadPoolExecutor(params["concurrency"]) as pool:
+            states = list(pool.map(lambda item: client.runs.wait(None, "agent", input=item), inputs))
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    assert [state["messages"][-1]["content"] for state in states] == [f"echo: question {n}" for n in range(len(inputs))]
+    return {"wall_s": wall, "runs_per_s": len(inputs) / wall, "cpu_ms_per_run": cpu / len(inputs) * 1000}
+
+
 SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
-REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "shared": shared}
+REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "shared": shared, "many": many}
 
 
 def main() -> None:
