@@ -1,5 +1,6 @@
 """The web examples (``examples/``), run for real: Flask and Django under waitress (WSGI), Django
-under uvicorn (ASGI), each in front of the real ``langgraph dev``, read as a browser would.
+and docs/web.md's Starlette snippet under uvicorn (ASGI), each in front of the real
+``langgraph dev``, read as a browser would.
 
 Each app runs in this process, on a free port, with its module's ``ASSISTANT_ID`` set per test
 to one of the test graphs: ``slow_tokens`` (an echo model; ``"gate:<dir> text"`` makes it wait
@@ -51,6 +52,7 @@ def examples(server: LocalServer) -> Iterator[dict[str, ModuleType]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LANGGRAPH_URL", server.url)
         modules = {name: _import(name) for name in ("flask_app", "django_app")}
+        modules["starlette_docs"] = _from_docs("Starlette(")
     yield modules
     for module in modules.values():
         module.client.close()
@@ -63,6 +65,15 @@ def _import(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
+    return module
+
+
+def _from_docs(marker: str) -> ModuleType:
+    """The docs/web.md snippet that contains ``marker``, run as a module."""
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "web.md").read_text(), re.DOTALL)
+    [code] = [block for block in blocks if marker in block]
+    module = ModuleType("web_md_snippet")
+    exec(compile(code, "docs/web.md", "exec"), module.__dict__)
     return module
 
 
@@ -111,8 +122,13 @@ def django_asgi_url(examples: dict[str, ModuleType]) -> Iterator[str]:
     yield from _uvicorn(examples["django_app"].asgi_application)
 
 
+@pytest.fixture(scope="module")
+def starlette_url(examples: dict[str, ModuleType]) -> Iterator[str]:
+    yield from _uvicorn(examples["starlette_docs"].app)
+
+
 _APPS = {"flask-wsgi": ("flask_app", "flask_url"), "django-wsgi": ("django_app", "django_wsgi_url"),
-         "django-asgi": ("django_app", "django_asgi_url")}
+         "django-asgi": ("django_app", "django_asgi_url"), "starlette-asgi": ("starlette_docs", "starlette_url")}
 
 
 @pytest.fixture(params=list(_APPS))
@@ -200,16 +216,20 @@ def test_a_browser_leaving_while_tokens_flow_interrupts_the_run(
 def test_a_browser_leaving_while_the_graph_is_quiet_interrupts_the_run(
     app: App, client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No event is written for 8 s: under WSGI only the relayed heartbeat (every 5 s) can
-    fail to be written and reveal that the browser left; under ASGI Django sees the disconnect."""
+    """The graph sends nothing for 12 s: under WSGI only the relayed heartbeat (every 5 s) can
+    fail to be written and reveal that the browser left; under ASGI the framework sees the
+    disconnect itself. Either way the run is interrupted during the silence, before it ends."""
     monkeypatch.setattr(app.module, "ASSISTANT_ID", "quiet")
     thread = client.threads.create()
     with _relay(app, thread.thread_id, "hi") as response:
         for event in decode(response.iter_content(chunk_size=None)):
             if event.event == "messages":
                 assert json.loads(event.data)[0]["content"] == "Let me think."
-                break  # the graph now sleeps 8 s
+                break  # the graph now sleeps 12 s
     assert _final_status(client, thread.thread_id) == "interrupted"
+    # Interrupted in the silence, not when its last message failed to be written.
+    said = [message["content"] for message in client.threads.get_state(thread.thread_id).values["messages"]]
+    assert said == ["hi", "Let me think."]
 
 
 def test_a_failed_run_is_an_error_event_then_end(

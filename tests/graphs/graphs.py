@@ -133,7 +133,7 @@ def _slow_echo(state: MessagesState) -> dict[str, Any]:
     return {"messages": [model.invoke(state["messages"])]}
 
 
-QUIET_SECONDS = 8.0  # longer than langgraph dev's 5 s heartbeat interval
+QUIET_SECONDS = 12.0  # well over langgraph dev's 5 s heartbeat interval
 
 
 def _quiet_start(state: MessagesState) -> dict[str, Any]:
