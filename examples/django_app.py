@@ -3,8 +3,8 @@ served under WSGI or ASGI from this one file.
 
     pip install "stateless-client[examples]"
     cd examples && export LANGGRAPH_URL=http://127.0.0.1:2024 LANGGRAPH_ASSISTANT=agent
-    waitress-serve --port=8000 --threads=16 --channel-request-lookahead=1 django_app:application  # WSGI
-    uvicorn --port 8000 django_app:asgi_application                                                # ASGI
+    waitress-serve --listen=127.0.0.1:8000 --threads=16 --channel-request-lookahead=1 django_app:application  # WSGI
+    uvicorn --port 8000 django_app:asgi_application  # ASGI
 
 then open http://127.0.0.1:8000. The assistant must stream chat-model tokens (stream mode
 ``messages-tuple``). See docs/web.md.
