@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from typing import TYPE_CHECKING, Any, AsyncIterator, Final, Iterator
 
 from .. import _json
@@ -84,11 +85,11 @@ async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> 
             yield chunk
     finally:
         if not finished:
+            stream.close()  # at once: it wakes the worker thread's blocked read
             if cancel_on_close:
-                # cancel() closes too, which wakes the worker thread's blocked read.
-                await loop.run_in_executor(None, _cancel_quietly, stream)
-            else:
-                stream.close()
+                # In a thread of its own, not awaited: a task cancelled by anyio (Starlette)
+                # cannot await anything in this block, and the executor may be busy.
+                threading.Thread(target=_cancel_quietly, args=(stream,), name="stateless-client-cancel").start()
 
 
 def _cancel_quietly(stream: RunStream[Any]) -> None:

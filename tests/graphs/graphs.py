@@ -7,9 +7,10 @@ None needs a language model: plain nodes, ``interrupt(...)``, ``get_stream_write
 from __future__ import annotations
 
 import operator
+import os
 import time
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Iterator
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, ToolMessage
@@ -90,6 +91,70 @@ tokens = _single_node("chat", _chat)
 
 _child = _single_node("child_node", _child_node)
 subgraph = _single_node("child", _child)
+
+
+# --- For tests/test_web_examples.py: web apps relaying a run to a browser (examples/).
+
+
+class _SlowEchoModel(GenericFakeChatModel):
+    """A fake chat model that streams its answer one token (word or space) at a time, 50 ms apart.
+
+    With a gate directory it waits instead: token ``i + 1`` is produced only once the file
+    ``<gate>/<i>`` exists, which the test creates after it has received token ``i`` -- so the
+    test knows, without measuring time, that each token reached it before the next was made.
+    """
+
+    gate: str | None = None
+
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        sent = 0
+        for chunk in super()._stream(*args, **kwargs):
+            if chunk.message.content:
+                if self.gate is None:
+                    time.sleep(0.05)
+                elif sent:
+                    _wait_for(os.path.join(self.gate, str(sent - 1)))
+                sent += 1
+            yield chunk
+
+
+def _wait_for(path: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _slow_echo(state: MessagesState) -> dict[str, Any]:
+    """Answer with the user's text, token by token; ``"gate:<dir> text"`` sets a gate (above)."""
+    text, gate = _last_text(state), None
+    if text.startswith("gate:"):
+        gate, _, text = text[len("gate:"):].partition(" ")
+    model = _SlowEchoModel(messages=iter([AIMessage(content=text)]), gate=gate)
+    return {"messages": [model.invoke(state["messages"])]}
+
+
+QUIET_SECONDS = 12.0  # well over langgraph dev's 5 s heartbeat interval
+
+
+def _quiet_start(state: MessagesState) -> dict[str, Any]:
+    return {"messages": [AIMessage(content="Let me think.")]}
+
+
+def _quiet_think(state: MessagesState) -> dict[str, Any]:
+    time.sleep(QUIET_SECONDS)  # no event at all meanwhile, only the server's heartbeats
+    return {"messages": [AIMessage(content=" Done.")]}
+
+
+slow_tokens = _single_node("chat", _slow_echo)
+quiet = (
+    StateGraph(MessagesState)
+    .add_node("start", _quiet_start)
+    .add_node("think", _quiet_think)
+    .add_edge(START, "start")
+    .add_edge("start", "think")
+    .add_edge("think", END)
+    .compile()
+)
 
 
 # --- The official docs' example graphs, for docs/porting-examples.md (tests/test_sdk_examples.py).
