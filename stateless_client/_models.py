@@ -186,7 +186,7 @@ class StreamPart(NamedTuple):
         data: the event's decoded JSON data.
         id: the SSE event ID, when the server sent one (resumable streams do).
 
-    Example:
+    Examples:
         >>> part = StreamPart("updates|child:abc|grand:def", {"node": {}})
         >>> part.mode, part.namespace
         ('updates', ('child:abc', 'grand:def'))
