@@ -57,7 +57,7 @@ class Client:
         store: put, get, search and delete items of the key-value store (``Store``).
         http: requests to any API path through the same transport (``HttpClient``).
 
-    Example:
+    Examples:
         >>> with Client("http://127.0.0.1:2024", api_key=None) as client:
         ...     client
         Client(url='http://127.0.0.1:2024', api_key=None)
@@ -126,7 +126,7 @@ def get_client(
 
     ``url=None`` (the default) means ``DEFAULT_URL``, the local ``langgraph dev`` server.
 
-    Example:
+    Examples:
         >>> get_client(url="http://127.0.0.1:2024", api_key=None).url
         'http://127.0.0.1:2024'
     """

@@ -42,7 +42,7 @@ class Timeout:
         read: the longest silence between two received bytes. A streaming run stays alive
             for as long as the server keeps sending, heartbeats included. Default 300 s.
 
-    Example:
+    Examples:
         >>> Timeout(read=30).read
         30
         >>> Timeout.of(10)

@@ -97,6 +97,12 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
         # As the official SDK's dicts print, so ported code prints what its docs show.
         return repr(self._json())
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython and Jupyter show the JSON object as they show the SDK's dicts: one key per
+        # line when it is long, rather than ``repr``'s single line. (No ``_repr_html_``: the
+        # dict's text is what users copy and compare, and what the SDK's dicts show.)
+        printer.pretty(self._json())
+
     def __getitem__(self, key: str) -> Any:
         return self._json()[key]
 
@@ -180,7 +186,7 @@ class StreamPart(NamedTuple):
         data: the event's decoded JSON data.
         id: the SSE event ID, when the server sent one (resumable streams do).
 
-    Example:
+    Examples:
         >>> part = StreamPart("updates|child:abc|grand:def", {"node": {}})
         >>> part.mode, part.namespace
         ('updates', ('child:abc', 'grand:def'))

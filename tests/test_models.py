@@ -198,3 +198,13 @@ def test_stream_part_is_the_sdks_named_tuple() -> None:
     assert (event, data, event_id) == ("values", {"a": 1}, "7") == tuple(part)
     assert part[0] == "values" and part._asdict() == {"event": "values", "data": {"a": 1}, "id": "7"}
     assert StreamPart("values", None) == ("values", None, None)
+
+
+def test_ipython_and_jupyter_show_a_model_as_they_show_its_json() -> None:
+    """``_repr_pretty_``: a long model is shown one key per line, like the SDK's dicts, not on
+    ``repr``'s single line (tests/test_notebook.py sees it in a real notebook)."""
+    from IPython.lib.pretty import pretty  # IPython comes with the test extra's ipykernel
+
+    run = Run.from_api(CAPTURED_RUN)
+    assert pretty(run) == pretty(CAPTURED_RUN)
+    assert "\n" in pretty(run) and "\n" not in repr(run) and repr(run) == repr(CAPTURED_RUN)

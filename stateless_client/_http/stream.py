@@ -72,7 +72,7 @@ class RunStream(Generic[PartT]):
     ``close()`` and ``cancel()`` may be called from any thread at any time: a read blocked in
     another thread is woken at once and raises ``StreamClosedError`` there.
 
-    Example:
+    Examples:
         >>> with client.runs.stream(None, "agent", input=data, stream_mode="updates") as stream:
         ...     for part in stream:
         ...         print(part.event, part.namespace)
@@ -201,7 +201,7 @@ class RunStream(Generic[PartT]):
     def text_stream(self) -> Iterator[str]:
         """The text of each AI message chunk as it arrives (``iter_text()`` with no filter).
 
-        Example:
+        Examples:
             >>> stream = client.runs.stream(None, "tokens", input=data, stream_mode="messages-tuple")
             >>> "".join(stream.text_stream)
             'Hello Bagatur! Nice to meet you.'
@@ -255,7 +255,7 @@ class RunStream(Generic[PartT]):
             cancel_on_close: when the web server closes the iterator before the end (the
                 browser left), cancel the run on the server (default), not only disconnect.
 
-        Example:
+        Examples:
             >>> stream = client.runs.stream(None, "agent", input=data, stream_mode="updates")
             >>> [chunk.split(b"\\n")[0] for chunk in stream.iter_sse()]
             [b'event: metadata', b'event: updates', b'event: end']

@@ -69,7 +69,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", name="fetched")
             >>> client.assistants.get(made.assistant_id)["name"]
             'fetched'
@@ -98,7 +98,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("subgraph")
             >>> [node["id"] for node in client.assistants.get_graph(made.assistant_id, xray=True)["nodes"]]
             ['__start__', '__end__', 'child:child_node']
@@ -121,7 +121,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> schemas = client.assistants.get_schemas(client.assistants.create("agent").assistant_id)
             >>> schemas.graph_id, "messages" in schemas.state_schema["properties"]
             ('agent', True)
@@ -153,7 +153,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("subgraph")
             >>> subgraphs = client.assistants.get_subgraphs(made.assistant_id)
             >>> list(subgraphs), type(subgraphs["child"]).__name__
@@ -200,7 +200,7 @@ class Assistants(Resource):
             NotFoundError: no such graph.
             ConflictError: ``assistant_id`` exists and ``if_exists`` is not ``"do_nothing"``.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", {"tags": ["docs"]}, name="helper")
             >>> made.graph_id, made.name, made.version, made["config"]["tags"]
             ('agent', 'helper', 1, ['docs'])
@@ -244,7 +244,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", metadata={"a": 1})
             >>> changed = client.assistants.update(made.assistant_id, metadata={"b": 2})
             >>> changed.version, changed.metadata
@@ -282,7 +282,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent")
             >>> client.assistants.delete(made.assistant_id)
             >>> from stateless_client import NotFoundError
@@ -371,7 +371,7 @@ class Assistants(Resource):
         Raises:
             ValueError: ``response_format`` is neither ``"array"`` nor ``"object"``.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", metadata={"example": "search"})
             >>> found = client.assistants.search(metadata={"example": "search"})
             >>> [assistant.assistant_id for assistant in found] == [made.assistant_id]
@@ -426,7 +426,7 @@ class Assistants(Resource):
         Raises:
             ValueError: ``page_size`` is less than 1.
 
-        Example:
+        Examples:
             >>> for _ in range(3):
             ...     _ = client.assistants.create("agent", metadata={"example": "iter_search"})
             >>> len(list(client.assistants.iter_search(metadata={"example": "iter_search"}, page_size=2)))
@@ -457,7 +457,7 @@ class Assistants(Resource):
     ) -> int:
         """How many assistants match the filters (the same filters as ``search``).
 
-        Example:
+        Examples:
             >>> _ = client.assistants.create("agent", metadata={"example": "count"})
             >>> client.assistants.count(metadata={"example": "count"})
             1
@@ -488,7 +488,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", name="first")
             >>> _ = client.assistants.update(made.assistant_id, name="second")
             >>> [(v.version, v.name) for v in client.assistants.get_versions(made.assistant_id)]
@@ -518,7 +518,7 @@ class Assistants(Resource):
         Raises:
             NotFoundError: no such assistant or version.
 
-        Example:
+        Examples:
             >>> made = client.assistants.create("agent", name="first")
             >>> _ = client.assistants.update(made.assistant_id, name="second")
             >>> back = client.assistants.set_latest(made.assistant_id, 1)

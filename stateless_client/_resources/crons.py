@@ -103,13 +103,15 @@ class Crons(Resource):
     ) -> Cron:
         """Schedule runs of ``assistant_id`` on one thread.
 
+        ``input``, ``metadata``, ``config``, ``context``, ``interrupt_before``,
+        ``interrupt_after``, ``webhook``, ``multitask_strategy``, ``stream_mode``,
+        ``stream_subgraphs``, ``stream_resumable`` and ``durability`` are as for
+        ``runs.create``, for every run the schedule starts.
+
         Args:
             thread_id: the thread every run uses.
             assistant_id: an assistant ID or a graph name.
             schedule: a cron expression, ``"minute hour day-of-month month day-of-week"``.
-            input, metadata, config, context, interrupt_before, interrupt_after, webhook,
-                multitask_strategy, stream_mode, stream_subgraphs, stream_resumable,
-                durability: as for ``runs.create``, for every run the schedule starts.
             checkpoint_during: deprecated upstream; accepted with a ``DeprecationWarning``.
             end_time: no runs after this time.
             enabled: ``False`` stores the cron without running it.
@@ -122,7 +124,7 @@ class Crons(Resource):
             NotFoundError: no such thread or assistant.
             UnprocessableEntityError: an invalid schedule.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> cron = client.crons.create_for_thread(thread.thread_id, "agent", schedule="0 9 * * 1", input=data)
             >>> cron.thread_id == thread.thread_id, cron.schedule, cron.enabled
@@ -169,10 +171,11 @@ class Crons(Resource):
     ) -> Cron:
         """Schedule stateless runs of ``assistant_id``: each run gets a new thread.
 
+        The other parameters are as for ``create_for_thread``.
+
         Args:
             on_run_completed: ``"delete"`` (the server's default) or ``"keep"`` each run's
                 thread when the run ends.
-            Others: as for ``create_for_thread``.
 
         Returns:
             The new ``Cron``; its ``thread_id`` is ``None``.
@@ -181,7 +184,7 @@ class Crons(Resource):
             NotFoundError: no such assistant.
             UnprocessableEntityError: an invalid schedule.
 
-        Example:
+        Examples:
             >>> cron = client.crons.create("agent", schedule="*/30 * * * *", input=data, metadata={"team": "ops"})
             >>> cron.thread_id, cron.schedule, cron.metadata
             (None, '*/30 * * * *', {'team': 'ops'})
@@ -240,10 +243,11 @@ class Crons(Resource):
     ) -> Cron:
         """Change a cron; parameters left as ``None`` keep their value.
 
+        The other parameters are as for ``create``.
+
         Args:
             end_time: a new end, or ``None`` to remove the end; not passed, it is kept.
             metadata: merged into the cron's metadata.
-            Others: as for ``create``.
 
         Returns:
             The updated ``Cron``.
@@ -251,7 +255,7 @@ class Crons(Resource):
         Raises:
             NotFoundError: no such cron.
 
-        Example:
+        Examples:
             >>> cron = client.crons.create("agent", schedule="0 9 * * *", enabled=False)
             >>> updated = client.crons.update(cron.cron_id, schedule="0 10 * * *", enabled=True)
             >>> updated.schedule, updated.enabled
@@ -304,15 +308,17 @@ class Crons(Resource):
             thread_id: only this thread's crons.
             enabled: only enabled (``True``) or disabled (``False``) crons.
             metadata: metadata key-value pairs the cron must have.
-            limit, offset: the page to return.
-            sort_by, sort_order: e.g. ``"next_run_date"``, ``"asc"``.
+            limit: the most results to return.
+            offset: how many results to skip first.
+            sort_by: the field to sort by, e.g. ``"next_run_date"``.
+            sort_order: ``"asc"`` or ``"desc"``.
             select: only these fields of each cron; a field not selected is absent from the
                 mapping and ``None`` as an attribute.
 
         Returns:
             The matching crons.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> cron = client.crons.create_for_thread(thread.thread_id, "agent", schedule="0 0 * * *")
             >>> [found.cron_id == cron.cron_id for found in client.crons.search(thread_id=thread.thread_id)]
@@ -359,7 +365,7 @@ class Crons(Resource):
         comes back shorter than ``page_size``; crons created or deleted meanwhile can shift the
         pages, as for ``threads.iter_search``.
 
-        Example:
+        Examples:
             >>> crons = [client.crons.create("agent", schedule="0 3 * * *", metadata={"job": "nightly-42"},
             ...                              enabled=False) for _ in range(3)]
             >>> len(list(client.crons.iter_search(metadata={"job": "nightly-42"}, page_size=2)))
@@ -391,7 +397,7 @@ class Crons(Resource):
     ) -> int:
         """Count the crons matching every filter given (as in ``search``).
 
-        Example:
+        Examples:
             >>> _ = client.crons.create("agent", schedule="0 4 * * *", metadata={"job": "count-me"}, enabled=False)
             >>> client.crons.count(metadata={"job": "count-me"})
             1

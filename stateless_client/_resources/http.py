@@ -56,7 +56,7 @@ class HttpClient(Resource):
     ) -> Any:
         """``GET path``; return the decoded JSON answer.
 
-        Example:
+        Examples:
             >>> client.http.get("/ok")
             {'ok': True, 'services': {}}
         """
@@ -75,7 +75,7 @@ class HttpClient(Resource):
     ) -> Any:
         """``POST path`` with ``json`` (``None``: no body); return the decoded JSON answer.
 
-        Example:
+        Examples:
             >>> client.http.post("/runs/wait", json={"assistant_id": "agent", "input": data})["messages"][-1]["type"]
             'ai'
         """
@@ -95,7 +95,7 @@ class HttpClient(Resource):
     ) -> Any:
         """``PUT path`` with ``json``; return the decoded JSON answer (``None`` for no body).
 
-        Example:
+        Examples:
             >>> print(client.http.put("/store/items", json={"namespace": ["http"], "key": "k", "value": {}}))
             None
         """
@@ -115,7 +115,7 @@ class HttpClient(Resource):
     ) -> Any:
         """``PATCH path`` with ``json``; return the decoded JSON answer.
 
-        Example:
+        Examples:
             >>> made = client.http.post("/assistants", json={"graph_id": "agent"})
             >>> client.http.patch(f"/assistants/{made['assistant_id']}", json={"name": "patched"})["name"]
             'patched'
@@ -136,7 +136,7 @@ class HttpClient(Resource):
     ) -> None:
         """``DELETE path``, with ``json`` as the body if given; the answer is discarded.
 
-        Example:
+        Examples:
             >>> client.http.delete("/store/items", json={"namespace": ["http"], "key": "k"})
         """
         response = self._transport.request("DELETE", path, self._options(headers, params, timeout, max_retries),
@@ -166,7 +166,7 @@ class HttpClient(Resource):
         there with ``Last-Event-ID``, as by ``runs.stream``. Retried as its method is, never
         after the response has started.
 
-        Example:
+        Examples:
             >>> with client.http.stream("/runs/stream", "POST", json={"assistant_id": "agent", "input": data}) as s:
             ...     [part.event for part in s]
             ['metadata', 'values', 'values']
@@ -198,7 +198,7 @@ class HttpClient(Resource):
         Only a same-origin ``Location`` is followed. A reconnection is tried again after a
         connection failure, 429 or 5xx; any other error status raises at once.
 
-        Example:
+        Examples:
             >>> run = {"assistant_id": "agent", "input": data}
             >>> state = client.http.request_reconnect("/runs/wait", "POST", json=run)
             >>> state["messages"][-1]["content"]

@@ -191,10 +191,14 @@ class Runs(Resource):
             stream_mode: one mode or a list of modes.
             stream_subgraphs: also stream events from subgraphs (``"updates|child:..."``).
             stream_resumable: let a dropped stream be resumed (``RunStream`` does it itself).
-            metadata, config, context: passed to the run.
-            checkpoint, checkpoint_id: the checkpoint of the thread to start from.
+            metadata: passed to the run.
+            config: passed to the run.
+            context: passed to the run.
+            checkpoint: the checkpoint of the thread to start from.
+            checkpoint_id: the checkpoint of the thread to start from, by its ID.
             checkpoint_during: deprecated upstream; accepted with a ``DeprecationWarning``.
-            interrupt_before, interrupt_after: node names, or ``"*"`` for all.
+            interrupt_before: the nodes to stop before (names, or ``"*"`` for all).
+            interrupt_after: the nodes to stop after (names, or ``"*"`` for all).
             feedback_keys: LangSmith feedback keys for the run.
             on_disconnect: ``"cancel"`` stops the run when the stream's connection closes;
                 the server's default is ``"continue"``.
@@ -225,7 +229,7 @@ class Runs(Resource):
             APIConnectionError: the server could not be reached.
             InvalidResponseError: the answer was not an event stream.
 
-        Example:
+        Examples:
             >>> for part in client.runs.stream(None, "agent", input=data, stream_mode="updates"):
             ...     print(part.event, part.data)
             metadata {'run_id': '...', 'attempt': 1}
@@ -294,7 +298,7 @@ class Runs(Resource):
             RunError: the run failed on the server.
             APIStatusError, APIConnectionError, InvalidResponseError: as for ``stream``.
 
-        Example:
+        Examples:
             >>> state = client.runs.wait(None, "agent", input=data)
             >>> state["messages"][-1]["content"]
             'echo: Hello! My name is Bagatur and I am 26 years old.'
@@ -348,7 +352,7 @@ class Runs(Resource):
                 still in flight are cancelled on the server first.
             KeyboardInterrupt: Ctrl-C, after cancelling the runs in flight on the server.
 
-        Example:
+        Examples:
             >>> states = client.runs.wait_many("agent", [data, data], max_concurrency=2)
             >>> [state["messages"][-1]["content"][:5] for state in states]
             ['echo:', 'echo:']
@@ -409,7 +413,7 @@ class Runs(Resource):
         Returns:
             The new ``Run`` (status ``"pending"``).
 
-        Example:
+        Examples:
             >>> run = client.runs.create(None, "agent", input=data, on_completion="keep")
             >>> client.runs.join(run.thread_id, run.run_id)["messages"][-1]["content"]
             'echo: Hello! My name is Bagatur and I am 26 years old.'
@@ -485,7 +489,8 @@ class Runs(Resource):
         """List a thread's runs, newest first.
 
         Args:
-            limit, offset: the page to return.
+            limit: the most results to return.
+            offset: how many results to skip first.
             status: only runs with this status.
             select: only these fields of each run.
         """

@@ -59,7 +59,7 @@ class Store(Resource):
         Raises:
             ValueError: a namespace label contains a period.
 
-        Example:
+        Examples:
             >>> client.store.put_item(["docs", "put"], "k1", {"text": "hello"})
             >>> client.store.get_item(["docs", "put"], "k1")["value"]
             {'text': 'hello'}
@@ -93,7 +93,7 @@ class Store(Resource):
         Raises:
             ValueError: a namespace label contains a period.
 
-        Example:
+        Examples:
             >>> client.store.put_item(["docs", "get"], "k1", {"n": 1})
             >>> item = client.store.get_item(["docs", "get"], "k1")
             >>> item.namespace, item.key, item.value
@@ -124,7 +124,7 @@ class Store(Resource):
     ) -> None:
         """Delete an item (deleting one that does not exist is no error).
 
-        Example:
+        Examples:
             >>> client.store.put_item(["docs", "delete"], "k1", {"n": 1})
             >>> client.store.delete_item(["docs", "delete"], "k1")
             >>> print(client.store.get_item(["docs", "delete"], "k1"))
@@ -163,7 +163,7 @@ class Store(Resource):
         Returns:
             ``{"items": [SearchItem, ...]}``, the official SDK's shape.
 
-        Example:
+        Examples:
             >>> client.store.put_item(["docs", "search"], "a", {"color": "red"})
             >>> client.store.put_item(["docs", "search"], "b", {"color": "blue"})
             >>> [item.key for item in client.store.search_items(["docs", "search"], filter={"color": "red"})["items"]]
@@ -205,7 +205,7 @@ class Store(Resource):
         Raises:
             ValueError: ``page_size`` is less than 1.
 
-        Example:
+        Examples:
             >>> for key in "abc":
             ...     client.store.put_item(["docs", "iter"], key, {})
             >>> sorted(item.key for item in client.store.iter_search_items(["docs", "iter"], page_size=2))
@@ -248,7 +248,7 @@ class Store(Resource):
         Returns:
             ``{"namespaces": [[label, ...], ...]}``, the official SDK's shape.
 
-        Example:
+        Examples:
             >>> client.store.put_item(["docs", "ns", "deep"], "k", {})
             >>> client.store.list_namespaces(prefix=["docs", "ns"], max_depth=2)
             {'namespaces': [['docs', 'ns']]}

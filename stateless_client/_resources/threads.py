@@ -83,7 +83,7 @@ class Threads(Resource):
         Returns:
             The new ``Thread``.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> len(client.runs.wait(thread["thread_id"], "agent", input=data)["messages"])
             2
@@ -201,7 +201,7 @@ class Threads(Resource):
         Raises:
             NotFoundError: no such thread.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create(metadata={"user": "u1"})
             >>> client.threads.update(thread.thread_id, metadata={"topic": "billing"}).metadata
             {'user': 'u1', 'topic': 'billing'}
@@ -239,8 +239,10 @@ class Threads(Resource):
             values: state values the thread must have.
             ids: only these threads.
             status: ``"idle"``, ``"busy"``, ``"interrupted"`` or ``"error"``.
-            limit, offset: the page to return.
-            sort_by, sort_order: e.g. ``"created_at"``, ``"desc"``.
+            limit: the most results to return.
+            offset: how many results to skip first.
+            sort_by: the field to sort by, e.g. ``"created_at"``.
+            sort_order: ``"asc"`` or ``"desc"``.
             select: only these fields of each thread; a field not selected is absent from the
                 mapping and ``None`` as an attribute.
             extract: aliases of JSON paths (``{"last": "values.messages[-1]"}``), returned in
@@ -249,7 +251,7 @@ class Threads(Resource):
         Returns:
             The matching threads.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create(metadata={"ticket": "T-1017"})
             >>> [found.thread_id == thread.thread_id for found in client.threads.search(metadata={"ticket": "T-1017"})]
             [True]
@@ -296,7 +298,7 @@ class Threads(Resource):
         the pages (one may be seen twice or missed); a ``sort_by`` on a field that does not
         change, such as ``"created_at"``, keeps the order stable.
 
-        Example:
+        Examples:
             >>> for n in range(3):
             ...     _ = client.threads.create(metadata={"batch": "b-42"})
             >>> len(list(client.threads.iter_search(metadata={"batch": "b-42"}, page_size=2)))
@@ -328,7 +330,7 @@ class Threads(Resource):
     ) -> int:
         """Count the threads matching every filter given (as in ``search``).
 
-        Example:
+        Examples:
             >>> _ = client.threads.create(metadata={"ticket": "T-2040"})
             >>> client.threads.count(metadata={"ticket": "T-2040"})
             1
@@ -354,7 +356,7 @@ class Threads(Resource):
         Raises:
             NotFoundError: no such thread.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create(metadata={"user": "u1"})
             >>> copied = client.threads.copy(thread.thread_id)
             >>> copied.thread_id != thread.thread_id, copied.metadata["user"]
@@ -381,7 +383,7 @@ class Threads(Resource):
         Returns:
             ``{"pruned_count": n}``.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> client.threads.prune([thread.thread_id])
             {'pruned_count': 1}
@@ -423,7 +425,7 @@ class Threads(Resource):
         Raises:
             NotFoundError: no such thread.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> _ = client.runs.wait(thread.thread_id, "agent", input=data)
             >>> state = client.threads.get_state(thread.thread_id)
@@ -475,7 +477,7 @@ class Threads(Resource):
             BadRequestError, UnprocessableEntityError: the thread has no graph, or the node
                 or values do not fit it.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create(graph_id="agent")
             >>> written = client.threads.update_state(
             ...     thread.thread_id, {"messages": [{"role": "user", "content": "hi"}]}, as_node="agent")
@@ -522,7 +524,7 @@ class Threads(Resource):
         Returns:
             The ``ThreadState`` list.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> _ = client.runs.wait(thread.thread_id, "agent", input=data)
             >>> newest, older = client.threads.get_history(thread.thread_id, limit=2)
@@ -582,7 +584,7 @@ class Threads(Resource):
         Raises:
             UnprocessableEntityError: an unknown stream mode.
 
-        Example:
+        Examples:
             >>> thread = client.threads.create()
             >>> run = client.runs.create(thread.thread_id, "agent", input=data, stream_resumable=True)
             >>> with client.threads.join_stream(thread.thread_id, stream_mode="lifecycle", last_event_id="-") as stream:
