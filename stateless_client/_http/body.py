@@ -2,13 +2,21 @@
 
 ``urllib3``'s ``read1`` returns at most one HTTP chunk per call, through ten Python frames;
 a LangGraph server sends every event as its own chunk, so that costs several microseconds
-per event. For the common case (chunked or close-delimited, no content encoding) this module
-reads the connection's buffered socket reader directly, up to ``READ_SIZE`` bytes at a time,
-and removes the chunked framing itself: every chunk that has arrived is handed on in one piece.
-Anything else (gzip, a ``Content-Length``, an unfamiliar ``urllib3``) goes through ``read1``.
+per event. For the common case (chunked or close-delimited) this module reads the
+connection's buffered socket reader directly, up to ``READ_SIZE`` bytes at a time, and
+removes the chunked framing itself: every chunk that has arrived is handed on in one piece.
+Anything else (a content encoding, a ``Content-Length``, an unfamiliar ``urllib3``) goes
+through ``urllib3``'s ``read1``.
 
-Errors are those of the socket (``TimeoutError``, ``ConnectionResetError``...), ``urllib3``,
-or ``http.client.IncompleteRead`` for a chunked body cut short.
+The chunked grammar is checked strictly where leniency could hurt: a chunk size is 1 to 16
+hex digits (``-c``, ``+c``, ``0x1``, ``1_0`` or ``1 0``, which ``int(s, 16)`` would take, are
+errors), optionally followed by spaces or tabs, then an optional ``;extension`` and the line
+end (CRLF, or a bare LF); the whole line is at most ``MAX_SIZE_LINE`` bytes; a chunk's data
+must be followed by its line end. A body that breaks these rules raises
+``InvalidResponseError`` naming the problem and the URL, and the connection is closed.
+
+Other errors are those of the socket (``TimeoutError``, ``ConnectionResetError``...),
+``urllib3``, or ``http.client.IncompleteRead`` for a chunked body cut short.
 """
 
 from __future__ import annotations
@@ -18,9 +26,15 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-__all__ = ["iter_body", "READ_SIZE"]
+from .._exceptions import InvalidResponseError, snippet
+
+__all__ = ["iter_body", "READ_SIZE", "MAX_SIZE_LINE", "MAX_SIZE_DIGITS"]
 
 READ_SIZE = 256 * 1024  # upper bound per socket read; a read returns what has arrived
+MAX_SIZE_LINE = 4096  # a chunk-size line with its extensions (Go's net/http allows as much)
+MAX_SIZE_DIGITS = 16  # sizes up to 2**64 - 1; more digits are an attack, not a payload
+
+_HEX = b"0123456789abcdefABCDEF"
 
 
 class InvalidChunkedFraming(http.client.HTTPException):
@@ -28,7 +42,11 @@ class InvalidChunkedFraming(http.client.HTTPException):
 
 
 def iter_body(response: requests.Response) -> Iterator[bytes]:
-    """Yield the body's bytes as they arrive, without waiting for a block to fill up."""
+    """Yield the body's bytes as they arrive, without waiting for a block to fill up.
+
+    Raises:
+        InvalidResponseError: malformed chunked framing (the response is closed first).
+    """
     raw = response.raw
     original = getattr(raw, "_original_response", None)
     reader = getattr(original, "fp", None)
@@ -40,11 +58,24 @@ def iter_body(response: requests.Response) -> Iterator[bytes]:
         or getattr(original, "length", None) is not None
         or getattr(original, "chunk_left", None) is not None
     ):
-        return _read1_loop(raw)
+        return _checked(_read1_loop(raw), response)
     read1: Callable[[int], bytes] = reader.read1  # type: ignore[union-attr]  # checked above
-    if original.chunked:
-        return _dechunked(read1, original, raw)
-    return _until_close(read1)
+    body = _dechunked(read1, original, raw) if original.chunked else _until_close(read1)
+    return _checked(body, response)
+
+
+def _checked(body: Iterator[bytes], response: requests.Response) -> Iterator[bytes]:
+    """Pass ``body`` on; a malformed body becomes ``InvalidResponseError`` and is closed."""
+    try:
+        yield from body
+    except InvalidChunkedFraming as exc:
+        response.close()  # the framing is lost: the connection cannot be reused
+        method = response.request.method or "GET"
+        quoted = snippet(str(exc))
+        raise InvalidResponseError(
+            f"{method} {response.url}: malformed response body: {exc}", method=method, url=response.url,
+            snippet=quoted,
+        ) from exc
 
 
 def _read1_loop(raw: Any) -> Iterator[bytes]:
@@ -104,22 +135,28 @@ def _dechunked(read1: Callable[[int], bytes], original: Any, raw: Any) -> Iterat
                     carry = data[position:]
                     break
                 else:
-                    malformed = "chunk payload not followed by CRLF"
+                    malformed = f"chunk data not followed by CRLF: {data[position : position + 40]!r}"
                     break
                 crlf_due = False
                 continue
-            line_end = data.find(b"\n", position)
+            line_end = data.find(b"\n", position, position + MAX_SIZE_LINE + 1)
             if line_end < 0:
-                carry = data[position:]
-                if len(carry) > 1024:
-                    malformed = f"chunk size line too long: {carry[:40]!r}"
+                if end - position > MAX_SIZE_LINE:
+                    malformed = f"chunk size line longer than {MAX_SIZE_LINE} bytes: {data[position : position + 40]!r}"
+                else:
+                    carry = data[position:]
                 break
             size_line = data[position:line_end]
-            try:
-                size = int(size_line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                malformed = f"bad chunk size line {size_line[:40]!r}"
-                break
+            # The usual line, b"c8\r", is checked with one C call; int() ignores the CR.
+            rest = size_line.lstrip(_HEX)
+            digits = len(size_line) - len(rest)
+            if (rest == b"\r" or not rest) and 0 < digits <= MAX_SIZE_DIGITS:
+                size = int(size_line, 16)
+            else:
+                size = _size_with_extras(size_line)
+                if size < 0:
+                    malformed = f"invalid chunk size line {size_line[:40]!r}"
+                    break
             position = line_end + 1
             if size == 0:
                 if pieces:
@@ -131,6 +168,16 @@ def _dechunked(read1: Callable[[int], bytes], original: Any, raw: Any) -> Iterat
             yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
         if malformed:
             raise InvalidChunkedFraming(malformed)
+
+
+def _size_with_extras(size_line: bytes) -> int:
+    """The size in a line with spaces before its end or an extension; -1 if it is invalid."""
+    if size_line.endswith(b"\r"):
+        size_line = size_line[:-1]
+    digits = size_line.partition(b";")[0].rstrip(b" \t")
+    if not digits or len(digits) > MAX_SIZE_DIGITS or digits.strip(_HEX):
+        return -1
+    return int(digits, 16)
 
 
 def _finish(rest: bytes, read1: Callable[[int], bytes], original: Any, raw: Any) -> None:

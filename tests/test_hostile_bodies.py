@@ -1,0 +1,131 @@
+"""Hostile response bodies over real loopback sockets: bad chunk framing ends in a typed
+error, within bounded time.
+
+A defect here used to be a hang (an endless loop, a quadratic scan), so each client call runs
+under a watchdog: a call that has not finished after ``WATCHDOG`` seconds fails the test and
+is stopped. Nothing asserts a speed; the bound is two orders of magnitude above a normal run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import threading
+from typing import Any, Callable, Iterator, TypeVar
+
+import pytest
+
+from stateless_client import Client, InvalidResponseError, Timeout, get_client
+
+from .loopback import TIMEOUT, Connection, ScriptedServer
+
+WATCHDOG = 10.0
+T = TypeVar("T")
+
+
+def within_watchdog(call: Callable[[], T], seconds: float = WATCHDOG) -> T:
+    """Run ``call`` in a thread; fail (and stop the thread) if it has not returned in time."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the test below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        # Stop a runaway loop: raise in the thread at its next bytecode, so a failed test
+        # does not leave it spinning through the rest of the suite.
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident or 0), ctypes.py_object(SystemExit))
+        thread.join(seconds)
+        pytest.fail(f"the call had not finished after {seconds:.0f} s (an endless loop?)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+def sse(event: str, data: Any) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+METADATA = sse("metadata", {"run_id": "r-1", "attempt": 1})
+UPDATE = sse("updates", {"n": 1})
+
+
+@pytest.fixture
+def make_client() -> Iterator[Callable[..., Client]]:
+    made: list[Client] = []
+
+    def make(url: str, **options: Any) -> Client:
+        client = get_client(url=url, api_key=None, timeout=Timeout(connect=TIMEOUT, read=TIMEOUT), **options)
+        client._transport.sleep = lambda seconds: None
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        client.close()
+
+
+def collect(client: Client, parts: list[Any]) -> list[Any]:
+    """Iterate a stream into ``parts`` (which keeps what arrived before an error)."""
+    for part in client.runs.stream(None, "agent"):
+        parts.append(part)
+    return parts
+
+
+# -- chunk framing -----------------------------------------------------------------------------
+
+
+BAD_FRAMING = {
+    "negative size": b"1\r\nA\r\n1\r\nB\r\n-c\r\n0\r\n\r\n",  # the issue's body: used to loop forever
+    "plus sign": b"+c\r\n" + b"x" * 12 + b"\r\n0\r\n\r\n",
+    "0x prefix": b"0x1\r\nx\r\n0\r\n\r\n",
+    "underscore": b"1_0\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n",
+    "space inside": b"1 0\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n",
+    "leading space": b" 1\r\nx\r\n0\r\n\r\n",
+    "empty size": b"\r\nx\r\n0\r\n\r\n",
+    "20 hex digits": b"1" + b"0" * 19 + b"\r\nx\r\n",
+    "size line too long": b"1;" + b"e" * 5000 + b"\r\nx\r\n0\r\n\r\n",
+    "unterminated endless size line": b"1" * 8000,
+    "data without its CRLF": b"3\r\nabcXY\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("body", list(BAD_FRAMING.values()), ids=list(BAD_FRAMING))
+def test_malformed_chunk_framing_is_a_typed_error_and_closes(make_client: Any, body: bytes) -> None:
+    closed: list[bool] = []
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(METADATA)
+        conn.send(body)
+        closed.append(conn.wait_for_client_close())
+
+    parts: list[Any] = []
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url)
+        with pytest.raises(InvalidResponseError) as caught:
+            within_watchdog(lambda: collect(client, parts))
+    assert [p.event for p in parts] == ["metadata"]  # what arrived intact was delivered
+    message = str(caught.value)
+    assert "chunk" in message and f"{server.url}/runs/stream" in message
+    assert caught.value.url == f"{server.url}/runs/stream"
+    assert closed == [True], "the client did not close the connection"
+
+
+@pytest.mark.parametrize("size_line", [b"f", b"F", b"0000f", b"f ", b"f\t;name=value", b"f;ext", b"f ; a=b"])
+def test_lenient_but_valid_size_lines_are_accepted(make_client: Any, size_line: bytes) -> None:
+    event = b"data: {\"a\":1}\n\n"
+    assert len(event) == 0xF
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.send(size_line + b"\r\n" + event + b"\r\n0\r\n\r\n")
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url)
+        assert [p.data for p in within_watchdog(lambda: collect(client, []))] == [{"a": 1}]
