@@ -1,5 +1,5 @@
-"""Hostile response bodies over real loopback sockets: bad chunk framing ends in a typed
-error, within bounded time.
+"""Hostile response bodies over real loopback sockets: bad chunk framing and endless trailers
+end in a typed error or a clean end, within bounded time.
 
 A defect here used to be a hang (an endless loop, a quadratic scan), so each client call runs
 under a watchdog: a call that has not finished after ``WATCHDOG`` seconds fails the test and
@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, TypeVar
 import pytest
 
 from stateless_client import Client, InvalidResponseError, Timeout, get_client
+from stateless_client._http.body import MAX_TRAILERS, _dechunked
 
 from .loopback import TIMEOUT, Connection, ScriptedServer
 
@@ -129,3 +130,96 @@ def test_lenient_but_valid_size_lines_are_accepted(make_client: Any, size_line: 
     with ScriptedServer(handler) as server:
         client = make_client(server.url)
         assert [p.data for p in within_watchdog(lambda: collect(client, []))] == [{"a": 1}]
+
+
+def test_bytes_after_the_last_chunk_end_the_stream_but_not_the_connection(make_client: Any) -> None:
+    closed: list[bool] = []
+
+    def garbage_after_end(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(METADATA + UPDATE)
+        conn.send(b"0\r\n\r\nGARBAGE")
+        closed.append(conn.wait_for_client_close())
+
+    def answer(conn: Connection) -> None:
+        conn.send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 17\r\n\r\n"
+                  b'{"thread_id":"t"}')
+
+    with ScriptedServer(garbage_after_end, answer) as server:
+        client = make_client(server.url)
+        assert [p.event for p in within_watchdog(lambda: collect(client, []))] == ["metadata", "updates"]
+        assert client.threads.get("t").thread_id == "t"  # on a new connection
+    assert closed == [True]
+    assert len(server.connections) == 2
+
+
+# -- trailers ----------------------------------------------------------------------------------
+
+
+def test_endless_trailers_end_the_stream_and_close_the_connection(make_client: Any) -> None:
+    """64 MiB of trailers: the client stops reading after MAX_TRAILERS and closes."""
+    sent = {"bytes": 0, "cut": False}
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(METADATA + UPDATE)
+        conn.send(b"0\r\n")
+        block = (b"x-pad: " + b"p" * 1017 + b"\r\n") * 64  # 64 KiB of trailer lines
+        try:
+            while sent["bytes"] < 64 * 2**20:
+                conn.send(block)
+                sent["bytes"] += len(block)
+            conn.send(b"\r\n")
+        except OSError:
+            sent["cut"] = True
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url)
+        parts = within_watchdog(lambda: collect(client, []))
+    assert [p.event for p in parts] == ["metadata", "updates"]  # the payload was complete
+    assert sent["cut"], f"the client read all {sent['bytes']} trailer bytes instead of closing"
+
+
+class _Original:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class _Raw:
+    released = False
+
+    def release_conn(self) -> None:
+        self.released = True
+
+
+def test_trailers_that_never_end_are_read_only_up_to_the_cap() -> None:
+    reads = {"count": 0, "bytes": 0}
+
+    def read1(size: int) -> bytes:
+        reads["count"] += 1
+        if reads["count"] == 1:
+            return b"5\r\nhello\r\n0\r\n"
+        data = b"x-trailer: " + b"t" * 1000 + b"\r\n"  # forever: the section never ends
+        reads["bytes"] += len(data)
+        return data
+
+    original, raw = _Original(), _Raw()
+    body = within_watchdog(lambda: b"".join(_dechunked(read1, original, raw)))
+    assert body == b"hello"
+    assert reads["bytes"] <= MAX_TRAILERS + 2 * 1013
+    assert not raw.released  # not handed back: it is closed with the response
+
+
+@pytest.mark.parametrize("pieces", [
+    [b"5\r\nhello\r\n0\r\n\r\n"],
+    [b"5\r\nhello\r\n0\r\n", b"a: 1\r\n", b"\r", b"\n"],
+    [b"5\r\nhello\r\n0\r\nx: 1\r\ny: 2\n\n"],
+    [b"5\r\nhello\r\n0\r\n", b"x: " + b"1" * 20000 + b"\r\n\r\n"],
+])
+def test_trailers_that_end_cleanly_hand_the_connection_back(pieces: list[bytes]) -> None:
+    queue = list(pieces)
+    original, raw = _Original(), _Raw()
+    assert b"".join(_dechunked(lambda size: queue.pop(0) if queue else b"", original, raw)) == b"hello"
+    assert original.closed and raw.released

@@ -14,6 +14,10 @@ errors), optionally followed by spaces or tabs, then an optional ``;extension`` 
 end (CRLF, or a bare LF); the whole line is at most ``MAX_SIZE_LINE`` bytes; a chunk's data
 must be followed by its line end. A body that breaks these rules raises
 ``InvalidResponseError`` naming the problem and the URL, and the connection is closed.
+After the last chunk, the trailer section is read (linear time, at most ``MAX_TRAILERS``
+bytes) and the connection goes back to the pool only if the section ends cleanly; too many
+trailer bytes, bytes after the section, or an EOF inside it just mean the connection is closed
+instead: every payload byte has arrived, so the body ends normally.
 
 Other errors are those of the socket (``TimeoutError``, ``ConnectionResetError``...),
 ``urllib3``, or ``http.client.IncompleteRead`` for a chunked body cut short.
@@ -28,11 +32,12 @@ import requests
 
 from .._exceptions import InvalidResponseError, snippet
 
-__all__ = ["iter_body", "READ_SIZE", "MAX_SIZE_LINE", "MAX_SIZE_DIGITS"]
+__all__ = ["iter_body", "READ_SIZE", "MAX_SIZE_LINE", "MAX_SIZE_DIGITS", "MAX_TRAILERS"]
 
 READ_SIZE = 256 * 1024  # upper bound per socket read; a read returns what has arrived
 MAX_SIZE_LINE = 4096  # a chunk-size line with its extensions (Go's net/http allows as much)
 MAX_SIZE_DIGITS = 16  # sizes up to 2**64 - 1; more digits are an attack, not a payload
+MAX_TRAILERS = 64 * 1024  # trailer bytes read before giving up on reusing the connection
 
 _HEX = b"0123456789abcdefABCDEF"
 
@@ -183,13 +188,24 @@ def _size_with_extras(size_line: bytes) -> int:
 def _finish(rest: bytes, read1: Callable[[int], bytes], original: Any, raw: Any) -> None:
     """Consume the trailer section after the last chunk; hand the connection back.
 
-    If the connection ends inside the trailers, every payload byte has still arrived; the
-    connection is then left to be closed with the response instead of being reused.
+    The section ends at the first empty line. Each read is scanned once, with two bytes
+    carried over, so the time is linear; after ``MAX_TRAILERS`` bytes, or if the connection
+    ends inside the section, or if bytes follow it, the connection is not handed back:
+    it is closed with the response. Every payload byte has arrived in any case.
     """
-    while b"\r\n\r\n" not in b"\r\n" + rest and b"\n\n" not in b"\n" + rest:
+    window = b"\n" + rest  # the LF of the last-chunk line: an empty line right after it ends
+    received = len(rest)
+    while True:
+        ends = [found + len(mark) for mark in (b"\n\n", b"\n\r\n") if (found := window.find(mark)) >= 0]
+        if ends:
+            if min(ends) == len(window):  # nothing after the section: the connection is clean
+                original.close()  # as http.client does at the end of a body; the socket stays open
+                raw.release_conn()
+            return
+        if received > MAX_TRAILERS:
+            return
         more = read1(READ_SIZE)
         if not more:
             return
-        rest += more
-    original.close()  # as http.client does at the end of a body; the socket stays open
-    raw.release_conn()
+        received += len(more)
+        window = window[-2:] + more
