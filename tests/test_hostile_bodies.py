@@ -1,5 +1,5 @@
-"""Hostile response bodies over real loopback sockets: bad chunk framing and endless trailers
-end in a typed error or a clean end, within bounded time.
+"""Hostile response bodies over real loopback sockets: bad chunk framing, endless trailers and
+corrupt compressed data end in a typed error or a clean end, within bounded time.
 
 A defect here used to be a hang (an endless loop, a quadratic scan), so each client call runs
 under a watchdog: a call that has not finished after ``WATCHDOG`` seconds fails the test and
@@ -9,8 +9,10 @@ is stopped. Nothing asserts a speed; the bound is two orders of magnitude above 
 from __future__ import annotations
 
 import ctypes
+import gzip
 import json
 import threading
+import zlib
 from typing import Any, Callable, Iterator, TypeVar
 
 import pytest
@@ -223,3 +225,50 @@ def test_trailers_that_end_cleanly_hand_the_connection_back(pieces: list[bytes])
     original, raw = _Original(), _Raw()
     assert b"".join(_dechunked(lambda size: queue.pop(0) if queue else b"", original, raw)) == b"hello"
     assert original.closed and raw.released
+
+
+# -- content encoding ----------------------------------------------------------------------------
+
+
+def _deflate(data: bytes, wbits: int) -> bytes:
+    compressor = zlib.compressobj(wbits=wbits)
+    return compressor.compress(data) + compressor.flush()
+
+
+ENCODED = {
+    "gzip": ("gzip", gzip.compress(METADATA + UPDATE)),
+    "two gzip members": ("gzip", gzip.compress(METADATA) + gzip.compress(UPDATE)),
+    "x-gzip": ("x-gzip", gzip.compress(METADATA + UPDATE)),
+    "zlib deflate": ("deflate", _deflate(METADATA + UPDATE, zlib.MAX_WBITS)),
+    "raw deflate": ("deflate", _deflate(METADATA + UPDATE, -zlib.MAX_WBITS)),
+}
+
+
+@pytest.mark.parametrize("encoding, body", list(ENCODED.values()), ids=list(ENCODED))
+@pytest.mark.parametrize("piece", [1, 7, 4096])
+def test_compressed_bodies_in_any_pieces(make_client: Any, encoding: str, body: bytes, piece: int) -> None:
+    def handler(conn: Connection) -> None:
+        conn.head(headers={"content-encoding": encoding})
+        for start in range(0, len(body), piece):
+            conn.chunk(body[start : start + piece])
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        parts = within_watchdog(lambda: collect(make_client(server.url), []))
+    assert [(p.event, p.data) for p in parts] == [("metadata", {"run_id": "r-1", "attempt": 1}), ("updates", {"n": 1})]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_corrupt_compressed_data_is_a_typed_error_and_closes(make_client: Any, encoding: str) -> None:
+    closed: list[bool] = []
+
+    def handler(conn: Connection) -> None:
+        conn.head(headers={"content-encoding": encoding})
+        conn.chunk(b"\xff" * 64)  # neither a gzip or zlib header nor a valid raw deflate block
+        closed.append(conn.wait_for_client_close())
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url)
+        with pytest.raises(InvalidResponseError, match=f"invalid {encoding} data"):
+            within_watchdog(lambda: collect(client, []))
+    assert closed == [True]

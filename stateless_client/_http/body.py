@@ -5,8 +5,9 @@ a LangGraph server sends every event as its own chunk, so that costs several mic
 per event. For the common case (chunked or close-delimited) this module reads the
 connection's buffered socket reader directly, up to ``READ_SIZE`` bytes at a time, and
 removes the chunked framing itself: every chunk that has arrived is handed on in one piece.
-Anything else (a content encoding, a ``Content-Length``, an unfamiliar ``urllib3``) goes
-through ``urllib3``'s ``read1``.
+``gzip`` and ``deflate`` bodies are decompressed here too, never more than ``READ_SIZE``
+bytes out per step, whatever the ratio. Anything else (another content encoding, a
+``Content-Length``, an unfamiliar ``urllib3``) goes through ``urllib3``'s ``read1``.
 
 The chunked grammar is checked strictly where leniency could hurt: a chunk size is 1 to 16
 hex digits (``-c``, ``+c``, ``0x1``, ``1_0`` or ``1 0``, which ``int(s, 16)`` would take, are
@@ -26,46 +27,62 @@ Other errors are those of the socket (``TimeoutError``, ``ConnectionResetError``
 from __future__ import annotations
 
 import http.client
+import zlib
 from typing import Any, Callable, Iterator
 
 import requests
+import urllib3.exceptions
 
 from .._exceptions import InvalidResponseError, snippet
 
 __all__ = ["iter_body", "READ_SIZE", "MAX_SIZE_LINE", "MAX_SIZE_DIGITS", "MAX_TRAILERS"]
 
-READ_SIZE = 256 * 1024  # upper bound per socket read; a read returns what has arrived
+READ_SIZE = 256 * 1024  # upper bound per socket read, and per decompression step
 MAX_SIZE_LINE = 4096  # a chunk-size line with its extensions (Go's net/http allows as much)
 MAX_SIZE_DIGITS = 16  # sizes up to 2**64 - 1; more digits are an attack, not a payload
 MAX_TRAILERS = 64 * 1024  # trailer bytes read before giving up on reusing the connection
 
 _HEX = b"0123456789abcdefABCDEF"
+_NEEDS_DECOMPRESSION = {"gzip": True, "x-gzip": True, "deflate": False}  # value: gzip framing
 
 
 class InvalidChunkedFraming(http.client.HTTPException):
     """The chunked framing of the body is malformed."""
 
 
+class InvalidContentEncoding(http.client.HTTPException):
+    """The body is not valid for its ``Content-Encoding`` (corrupt gzip or deflate data)."""
+
+
 def iter_body(response: requests.Response) -> Iterator[bytes]:
     """Yield the body's bytes as they arrive, without waiting for a block to fill up.
 
     Raises:
-        InvalidResponseError: malformed chunked framing (the response is closed first).
+        InvalidResponseError: malformed chunked framing or compressed data (the response is
+            closed first).
     """
     raw = response.raw
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    gzip = _NEEDS_DECOMPRESSION.get(encoding)
+    if gzip is None and encoding not in ("", "identity"):
+        # br, zstd, "gzip, gzip"...: urllib3 decodes, and since urllib3 2.6 it returns at most
+        # READ_SIZE decompressed bytes per read1 call.
+        return _checked(_read1_loop(raw, decode=True), response)
     original = getattr(raw, "_original_response", None)
     reader = getattr(original, "fp", None)
-    encoded = response.headers.get("content-encoding", "").strip().lower() not in ("", "identity")
+    body: Iterator[bytes]
     if (
-        encoded
-        or original is None
+        original is None
         or not callable(getattr(reader, "read1", None))
         or getattr(original, "length", None) is not None
         or getattr(original, "chunk_left", None) is not None
     ):
-        return _checked(_read1_loop(raw), response)
-    read1: Callable[[int], bytes] = reader.read1  # type: ignore[union-attr]  # checked above
-    body = _dechunked(read1, original, raw) if original.chunked else _until_close(read1)
+        body = _read1_loop(raw, decode=False)
+    else:
+        read1: Callable[[int], bytes] = reader.read1  # type: ignore[union-attr]  # checked above
+        body = _dechunked(read1, original, raw) if original.chunked else _until_close(read1)
+    if gzip is not None:
+        body = _inflated(body, gzip=gzip)
     return _checked(body, response)
 
 
@@ -73,7 +90,7 @@ def _checked(body: Iterator[bytes], response: requests.Response) -> Iterator[byt
     """Pass ``body`` on; a malformed body becomes ``InvalidResponseError`` and is closed."""
     try:
         yield from body
-    except InvalidChunkedFraming as exc:
+    except (InvalidChunkedFraming, InvalidContentEncoding, urllib3.exceptions.DecodeError) as exc:
         response.close()  # the framing is lost: the connection cannot be reused
         method = response.request.method or "GET"
         quoted = snippet(str(exc))
@@ -83,11 +100,11 @@ def _checked(body: Iterator[bytes], response: requests.Response) -> Iterator[byt
         ) from exc
 
 
-def _read1_loop(raw: Any) -> Iterator[bytes]:
-    """The general path: ``urllib3`` decodes framing and content encoding."""
+def _read1_loop(raw: Any, *, decode: bool) -> Iterator[bytes]:
+    """The general path: ``urllib3`` removes the framing (and the encoding, with ``decode``)."""
     read1 = raw.read1
     while True:
-        chunk = read1(READ_SIZE, decode_content=True)
+        chunk = read1(READ_SIZE, decode_content=decode)
         if not chunk:
             return
         yield chunk
@@ -209,3 +226,54 @@ def _finish(rest: bytes, read1: Callable[[int], bytes], original: Any, raw: Any)
             return
         received += len(more)
         window = window[-2:] + more
+
+
+def _inflated(body: Iterator[bytes], *, gzip: bool) -> Iterator[bytes]:
+    """Decompress ``gzip`` (any number of members) or ``deflate`` (zlib-wrapped or raw) data.
+
+    Each step returns at most ``READ_SIZE`` bytes, so a tiny body that inflates to gigabytes
+    is handed on piece by piece (and stopped by the event decoder's limits), never held whole.
+    """
+    wbits = 16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
+    decompressor = zlib.decompressobj(wbits)
+    # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate data: like
+    # urllib3, keep the input until the first output and retry it raw on an error.
+    first_input: bytes | None = None if gzip else b""
+    later_member = False  # decoding a gzip member after the first: garbage there is ignored
+    for data in body:
+        if first_input is not None:
+            first_input = first_input + data if len(first_input) < READ_SIZE else None
+        while True:
+            try:
+                out = decompressor.decompress(data, READ_SIZE)
+            except zlib.error as exc:
+                if first_input is not None:
+                    decompressor = zlib.decompressobj(-zlib.MAX_WBITS)
+                    data, first_input = first_input, None
+                    continue
+                if later_member:  # as urllib3 does: what follows a complete member is dropped
+                    _drain(body)
+                    return
+                kind = "gzip" if gzip else "deflate"
+                raise InvalidContentEncoding(f"invalid {kind} data ({exc})") from None
+            if out:
+                first_input = None
+                yield out
+            if decompressor.eof:
+                data = decompressor.unused_data
+                if not gzip:
+                    _drain(body)  # nothing follows a deflate stream
+                    return
+                if not data:
+                    break
+                decompressor, later_member = zlib.decompressobj(wbits), True
+                continue
+            data = decompressor.unconsumed_tail
+            if not data and len(out) < READ_SIZE:
+                break
+
+
+def _drain(body: Iterator[bytes]) -> None:
+    """Read the rest of the body, discarding it, so the connection ends as it should."""
+    for _ignored in body:
+        pass
