@@ -11,6 +11,7 @@ from ._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, NOT_GIVEN, NotGiven, 
 from ._http.transport import Transport
 from ._resources.runs import Runs
 from ._resources.threads import Threads
+from .sse import DEFAULT_MAX_EVENT_SIZE
 
 __all__ = ["Client", "get_client", "DEFAULT_URL"]
 
@@ -36,6 +37,9 @@ class Client:
         max_retries: how often a failed request is retried where that is safe (default 2).
         session: a ``requests.Session`` of your own (proxies, mTLS, adapters). The client
             never closes a session it did not create.
+        max_event_size: the largest server-sent event a stream accepts, in characters
+            (each ``data`` line counts 64 more); a larger one raises ``InvalidResponseError``
+            instead of filling memory. Default 256 MiB.
 
     Attributes:
         runs: create, stream and wait for runs (``Runs``).
@@ -56,6 +60,7 @@ class Client:
         timeout: Timeout | float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         session: requests.Session | None = None,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         self._transport = Transport(
             url,
@@ -64,6 +69,7 @@ class Client:
             timeout=Timeout.of(timeout),
             max_retries=max_retries,
             session=session,
+            max_event_size=max_event_size,
         )
         self.runs = Runs(self._transport)
         self.threads = Threads(self._transport)
@@ -101,6 +107,7 @@ def get_client(
     timeout: Timeout | float | None = DEFAULT_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     session: requests.Session | None = None,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Client:
     """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_sync_client``.
 
@@ -113,4 +120,5 @@ def get_client(
     return Client(
         DEFAULT_URL if url is None else url,
         api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session,
+        max_event_size=max_event_size,
     )

@@ -1,5 +1,5 @@
-"""Hostile response bodies over real loopback sockets: bad chunk framing, endless trailers and
-corrupt compressed data end in a typed error or a clean end, within bounded time.
+"""Hostile response bodies over real loopback sockets: bad chunk framing, endless trailers,
+huge events and gzip bombs end in a typed error or a clean end, within bounded time and memory.
 
 A defect here used to be a hang (an endless loop, a quadratic scan), so each client call runs
 under a watchdog: a call that has not finished after ``WATCHDOG`` seconds fails the test and
@@ -9,9 +9,11 @@ is stopped. Nothing asserts a speed; the bound is two orders of magnitude above 
 from __future__ import annotations
 
 import ctypes
+import functools
 import gzip
 import json
 import threading
+import tracemalloc
 import zlib
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -19,6 +21,7 @@ import pytest
 
 from stateless_client import Client, InvalidResponseError, Timeout, get_client
 from stateless_client._http.body import MAX_TRAILERS, _dechunked
+from stateless_client.sse import DEFAULT_MAX_EVENT_SIZE
 
 from .loopback import TIMEOUT, Connection, ScriptedServer
 
@@ -272,3 +275,120 @@ def test_corrupt_compressed_data_is_a_typed_error_and_closes(make_client: Any, e
         with pytest.raises(InvalidResponseError, match=f"invalid {encoding} data"):
             within_watchdog(lambda: collect(client, []))
     assert closed == [True]
+
+
+# -- event size ---------------------------------------------------------------------------------
+
+
+MiB = 2**20
+
+
+def test_the_default_event_limit_is_set_on_the_client() -> None:
+    assert get_client(api_key=None)._transport.max_event_size == DEFAULT_MAX_EVENT_SIZE
+    with pytest.raises(ValueError, match="max_event_size"):
+        Client(api_key=None, max_event_size=0)
+
+
+def _data_lines(count: int) -> Iterator[bytes]:
+    for _ in range(count // 1000):
+        yield b"data: xy\n" * 1000
+
+
+@pytest.mark.parametrize("shape", ["one long line", "many short lines"])
+def test_an_event_over_the_limit_is_a_typed_error_naming_it(make_client: Any, shape: str) -> None:
+    closed: list[bool] = []
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(METADATA)
+        if shape == "one long line":  # 2 MiB of data, sent in 64 KiB chunks
+            conn.chunk(b"event: values\ndata: \"")
+            for _ in range(32):
+                conn.chunk(b"v" * 65536)
+        else:  # 100k lines of 2 characters: 0.9 MB on the wire, each line counts 66
+            for block in _data_lines(100_000):
+                conn.chunk(block)
+        conn.chunk(b"\"\n\n")
+        closed.append(conn.wait_for_client_close())
+
+    parts: list[Any] = []
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url, max_event_size=MiB)
+        with pytest.raises(InvalidResponseError, match="max_event_size") as caught:
+            within_watchdog(lambda: collect(client, parts))
+    assert [p.event for p in parts] == ["metadata"]
+    assert str(MiB) in str(caught.value) and "/runs/stream" in str(caught.value)
+    assert closed == [True]
+
+
+def test_an_event_at_the_limit_passes(make_client: Any) -> None:
+    value = json.dumps("w" * (MiB - 64 - 2)).encode()  # the value plus DATA_LINE_COST: exactly 1 MiB
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(b"event: values\ndata: " + value + b"\n\n")
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url, max_event_size=MiB)
+        (part,) = within_watchdog(lambda: collect(client, []))
+    assert len(part.data) == MiB - 66
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """64 MiB of "data: x" lines in one event: about 65 KB compressed."""
+    return gzip.compress(b"data: x\n" * (8 * MiB), compresslevel=9)
+
+
+def _gzip_bomb_handler(conn: Connection) -> None:
+    bomb = _gzip_bomb()
+    conn.head(headers={"content-encoding": "gzip"})
+    for start in range(0, len(bomb), 16384):
+        conn.chunk(bomb[start : start + 16384])
+    conn.end_chunks()
+    conn.wait_for_client_close()
+
+
+@pytest.mark.parametrize("limit", [MiB, 16 * MiB])
+def test_a_gzip_bomb_stops_at_the_event_limit_in_bounded_memory(make_client: Any, limit: int) -> None:
+    _gzip_bomb()  # built before memory is traced
+    with ScriptedServer(_gzip_bomb_handler) as server:
+        client = make_client(server.url, max_event_size=limit)
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidResponseError, match="max_event_size"):
+                within_watchdog(lambda: collect(client, []))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    # The decoder holds at most ~the limit (8 bytes per "x" line here) plus one read's
+    # transient lines (a 256 KiB read of 8-byte lines: ~2.3 MB); the server thread's own
+    # compressed body (~65 KB) and the test's bookkeeping are counted too.
+    assert peak < 2 * limit + 4 * MiB, f"peak {peak / MiB:.1f} MiB for a limit of {limit / MiB:.0f} MiB"
+
+
+def test_a_long_line_over_the_limit_is_never_held_whole(make_client: Any) -> None:
+    limit = 4 * MiB
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(b"data: \"")
+        try:
+            for _ in range(512):  # up to 32 MiB, unless the client gives up first
+                conn.chunk(b"v" * 65536)
+        except OSError:
+            return
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url, max_event_size=limit)
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidResponseError, match="max_event_size"):
+                within_watchdog(lambda: collect(client, []))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    # The pending pieces (~the limit) plus one read's bytes and text (256 KiB each) and the
+    # server thread's 64 KiB block.
+    assert peak < 2 * limit, f"peak {peak / MiB:.1f} MiB for a limit of {limit / MiB:.0f} MiB"

@@ -157,6 +157,7 @@ class _EventSource:
         last_event_id: str | None = None,
         raise_error: bool = True,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+        max_event_size: int | None = None,
     ) -> None:
         self.transport = transport
         self.response = response
@@ -169,6 +170,7 @@ class _EventSource:
         self.last_event_id = last_event_id
         self.raise_error = raise_error
         self.max_line_length = max_line_length
+        self.max_event_size = transport.max_event_size if max_event_size is None else max_event_size
 
     def parts(self) -> Generator[StreamPart, None, None]:
         """Yield the stream's parts until its end; resume after a drop if the run allows."""
@@ -179,7 +181,8 @@ class _EventSource:
         decode_errors = _json.JSONDecodeError
         make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
         while True:
-            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length)
+            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length,
+                                   max_event_size=self.max_event_size)
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:

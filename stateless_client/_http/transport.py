@@ -19,6 +19,7 @@ from requests.adapters import HTTPAdapter
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from .._exceptions import APIError, InvalidResponseError, snippet, status_error
+from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent
 from .headers import call_headers, client_headers
@@ -63,16 +64,20 @@ class Transport:
         timeout: Timeout,
         max_retries: int,
         session: requests.Session | None,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"url must be an http(s) URL such as http://127.0.0.1:2024, not {base_url!r}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
+        if max_event_size < 1:
+            raise ValueError(f"max_event_size must be >= 1, not {max_event_size}")
         self.base_url = base_url.rstrip("/")
         self.origin = origin(self.base_url)
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_event_size = max_event_size  # the largest SSE event a stream accepts
         self._has_api_key = bool(api_key)
         self._headers = client_headers(api_key, headers)
         self._defaults = RequestOptions(headers=self._headers, timeout=timeout, max_retries=max_retries)
