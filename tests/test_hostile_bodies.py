@@ -392,3 +392,34 @@ def test_a_long_line_over_the_limit_is_never_held_whole(make_client: Any) -> Non
     # The pending pieces (~the limit) plus one read's bytes and text (256 KiB each) and the
     # server thread's 64 KiB block.
     assert peak < 2 * limit, f"peak {peak / MiB:.1f} MiB for a limit of {limit / MiB:.0f} MiB"
+
+
+@functools.cache
+def _values_event() -> tuple[bytes, Any]:
+    """An 8 MiB ``values`` event: a long message history, as ``benchmarks/server.py`` sends."""
+    value = {"messages": [{"content": "y" * 4000, "type": "ai", "id": f"m{i}"} for i in range(2048)]}
+    return b"event: values\ndata: " + json.dumps(value).encode() + b"\n\n", value
+
+
+def test_a_big_event_is_parsed_without_another_copy_of_its_text(make_client: Any) -> None:
+    """orjson copies its whole input first (and allocates its value buffer up front):
+    a big event is parsed by the standard library instead, from the one joined ``str``."""
+    event, value = _values_event()
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        for start in range(0, len(event), 65536):
+            conn.chunk(event[start : start + 65536])
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        client = make_client(server.url)
+        tracemalloc.start()
+        try:
+            (part,) = within_watchdog(lambda: collect(client, []))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert part.data == value
+    # The text's pieces and their join (2x), then the joined text and the parsed value (~2x).
+    assert peak < 2.5 * len(event), f"peak {peak / len(event):.2f}x the event"
