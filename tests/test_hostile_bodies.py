@@ -230,6 +230,18 @@ def test_trailers_that_end_cleanly_hand_the_connection_back(pieces: list[bytes])
     assert original.closed and raw.released
 
 
+@pytest.mark.parametrize("length", [MAX_TRAILERS, MAX_TRAILERS + 1])
+@pytest.mark.parametrize("piece", [1000, 1 << 20])
+def test_the_trailer_cap_does_not_depend_on_read_sizes(length: int, piece: int) -> None:
+    trailers = b"x: " + b"t" * (length - 7) + b"\r\n\r\n"
+    assert len(trailers) == length
+    body = b"5\r\nhello\r\n0\r\n" + trailers
+    queue = [body[i : i + piece] for i in range(0, len(body), piece)]
+    raw = _Raw()
+    assert b"".join(_dechunked(lambda size: queue.pop(0) if queue else b"", _Original(), raw)) == b"hello"
+    assert raw.released is (length <= MAX_TRAILERS)
+
+
 # -- content encoding ----------------------------------------------------------------------------
 
 

@@ -215,7 +215,8 @@ def _finish(rest: bytes, read1: Callable[[int], bytes], original: Any, raw: Any)
     while True:
         ends = [found + len(mark) for mark in (b"\n\n", b"\n\r\n") if (found := window.find(mark)) >= 0]
         if ends:
-            if min(ends) == len(window):  # nothing after the section: the connection is clean
+            after = len(window) - min(ends)  # bytes after the section: the connection is not clean
+            if not after and received <= MAX_TRAILERS:  # the same verdict however reads are split
                 original.close()  # as http.client does at the end of a body; the socket stays open
                 raw.release_conn()
             return
