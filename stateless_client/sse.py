@@ -19,6 +19,8 @@ What it does, per the specification (https://html.spec.whatwg.org/multipage/serv
 
 Every event is yielded as soon as the chunk holding its terminating blank line is fed in, and
 a line split over many chunks is joined once, so the cost is linear in the stream's size.
+A line longer than ``max_line_length`` or an event larger than ``max_event_size`` raises,
+after the events before it, whatever the chunking: memory stays near the limits.
 """
 
 from __future__ import annotations
@@ -88,7 +90,8 @@ class EventLineTooLong(ValueError):
 
 
 class EventTooLarge(EventLineTooLong):
-    """An event is larger than ``max_event_size``; ``snippet`` is the start of its data.
+    """An event is larger than ``max_event_size``; ``snippet`` is the start of its data
+    (or of the line being read, if the event has no data line yet).
 
     The size is the event's ``data`` values, each counting ``DATA_LINE_COST`` characters
     more, plus the line being read. A subclass of ``EventLineTooLong``, so code that handles
