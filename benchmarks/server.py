@@ -6,6 +6,7 @@ Run as its own process (``python -m benchmarks.server``): it prints its URL, the
     {"scenario": "throughput", "n": 200000, "size": 200, "framing": "chunked"}
     {"scenario": "latency", "n": 40, "interval": 0.05, "framing": "close"}
     {"scenario": "big", "size": 67108864, "framing": "chunked"}
+    {"scenario": "big", "size": 67108864, "text": "wide"}   # one emoji among the messages
     {"scenario": "volume", "total": 1073741824, "size": 65536, "framing": "chunked"}
 
 ``chunked`` sends every event as its own HTTP chunk, as uvicorn does for LangGraph;
@@ -34,12 +35,19 @@ def updates_event(size: int, **extra: Any) -> bytes:
     return b"event: updates\ndata: " + json.dumps(data, separators=(",", ":")).encode() + b"\n\n"
 
 
-def values_event(size: int) -> bytes:
-    """One ``values`` event of about ``size`` bytes: a long message history."""
+def values_event(size: int, text: str = "ascii") -> bytes:
+    """One ``values`` event of about ``size`` bytes: a long message history.
+
+    ``text="wide"`` puts one emoji in the first message, sent as UTF-8 as LangGraph's
+    server does: Python then stores the whole joined event in 4 bytes per character.
+    """
     content = "y" * 4000
     count = max(size // 4100, 1)
     messages = [{"content": content, "type": "human" if i % 2 else "ai", "id": f"m{i}"} for i in range(count)]
-    return b"event: values\ndata: " + json.dumps({"messages": messages}, separators=(",", ":")).encode() + b"\n\n"
+    if text == "wide":
+        messages[0]["content"] = content[:-1] + "\U0001f600"
+    document = json.dumps({"messages": messages}, separators=(",", ":"), ensure_ascii=False)
+    return b"event: values\ndata: " + document.encode() + b"\n\n"
 
 
 def _framed(event: bytes, chunked: bool) -> bytes:
@@ -94,7 +102,7 @@ def _serve(sock: socket.socket) -> None:
                     time.sleep(float(spec.get("interval", 0.05)))
                     sock.sendall(_framed(updates_event(200, t=time.time(), i=i), chunked))
             elif scenario == "big":
-                sock.sendall(_framed(_cached_values(int(spec["size"])), chunked))
+                sock.sendall(_framed(_cached_values(int(spec["size"]), spec.get("text", "ascii")), chunked))
             elif scenario == "volume":
                 framed = _framed(updates_event(int(spec.get("size", 65536))), chunked)
                 for _ in range(int(spec["total"]) // len(framed)):
@@ -104,13 +112,13 @@ def _serve(sock: socket.socket) -> None:
             sock.sendall(b"0\r\n\r\n")
 
 
-_VALUES_CACHE: dict[int, bytes] = {}
+_VALUES_CACHE: dict[tuple[int, str], bytes] = {}
 
 
-def _cached_values(size: int) -> bytes:
-    if size not in _VALUES_CACHE:
-        _VALUES_CACHE[size] = values_event(size)
-    return _VALUES_CACHE[size]
+def _cached_values(size: int, text: str) -> bytes:
+    if (size, text) not in _VALUES_CACHE:
+        _VALUES_CACHE[size, text] = values_event(size, text)
+    return _VALUES_CACHE[size, text]
 
 
 def main() -> None:

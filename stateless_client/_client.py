@@ -15,6 +15,7 @@ from ._resources.http import HttpClient
 from ._resources.runs import Runs
 from ._resources.store import Store
 from ._resources.threads import Threads
+from .sse import DEFAULT_MAX_EVENT_SIZE
 
 __all__ = ["Client", "get_client", "DEFAULT_URL"]
 
@@ -43,6 +44,9 @@ class Client:
         max_retries: how often a failed request is retried where that is safe (default 2).
         session: a ``requests.Session`` of your own (proxies, mTLS, adapters). The client
             never closes a session it did not create.
+        max_event_size: the largest server-sent event a stream accepts, in characters
+            (each ``data`` line counts 64 more); a larger one raises ``InvalidResponseError``
+            instead of filling memory. Default 256 MiB.
 
     Raises:
         ValueError: ``url`` is not an http(s) URL, or ``max_retries`` is negative.
@@ -72,6 +76,7 @@ class Client:
         timeout: Timeout | float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         session: requests.Session | None = None,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         self._transport = Transport(
             url,
@@ -80,6 +85,7 @@ class Client:
             timeout=Timeout.of(timeout),
             max_retries=max_retries,
             session=session,
+            max_event_size=max_event_size,
         )
         self.runs = Runs(self._transport)
         self.threads = Threads(self._transport)
@@ -121,6 +127,7 @@ def get_client(
     timeout: Timeout | float | None = DEFAULT_TIMEOUT,
     max_retries: int = DEFAULT_MAX_RETRIES,
     session: requests.Session | None = None,
+    max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
 ) -> Client:
     """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_sync_client``.
 
@@ -133,4 +140,5 @@ def get_client(
     return Client(
         DEFAULT_URL if url is None else url,
         api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session,
+        max_event_size=max_event_size,
     )

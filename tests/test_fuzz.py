@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,8 @@ from hypothesis import strategies as st
 
 from stateless_client import StatelessClientError, get_client
 from stateless_client._http.body import InvalidChunkedFraming, _dechunked
+
+from .test_hostile_bodies import within_watchdog
 
 SSE_ALPHABET = [b"event: ", b"data: ", b"id: ", b"retry: ", b":", b"\n", b"\r", b"\r\n", b"{", b"}", b'"x"',
                 b"1", b"[", b"]", b"metadata", b"error", b"end", b"updates", b"\xff", b"\xe2\x80", b"\x00", b" "]
@@ -81,3 +84,29 @@ def test_the_standard_library_json_path() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+SIZE_LINE_ALPHABET = [b"0", b"1", b"7", b"a", b"F", b"g", b"-", b"+", b"x", b"_", b" ", b"\t", b";", b"=", b"\r",
+                      b"\x00", b"\xff", b"0" * 12, b"f" * 9]
+STRICT_SIZE_LINE = re.compile(rb"[0-9A-Fa-f]{1,16}[ \t]*(;[^\n]*)?\r?")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(SIZE_LINE_ALPHABET), max_size=12))
+def test_chunk_size_lines_follow_the_documented_grammar_or_fail_at_once(pieces: list[bytes]) -> None:
+    """A size line is accepted exactly when it matches the grammar in ``_http/body.py``."""
+    size_line = b"".join(pieces)
+    queue = [size_line + b"\n"]
+
+    def dechunk() -> str:
+        try:
+            for _chunk in _dechunked(lambda size: queue.pop(0) if queue else b"", _Original(), _Raw()):
+                pass
+        except InvalidChunkedFraming:
+            return "rejected"
+        except http.client.IncompleteRead:
+            return "accepted"  # a valid size, then the body ended before the data
+        return "accepted"  # a valid last chunk (size 0), then the body ended
+
+    expected = "accepted" if STRICT_SIZE_LINE.fullmatch(size_line) else "rejected"
+    assert within_watchdog(dechunk) == expected, size_line

@@ -6,19 +6,29 @@ Cases follow the specification's own examples and the behaviours web-platform-te
 
 from __future__ import annotations
 
+import tracemalloc
+from typing import Iterator, List, Optional, Tuple
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stateless_client.sse import EventDecoder, EventLineTooLong, ServerSentEvent, decode
+from stateless_client.sse import (
+    DATA_LINE_COST,
+    EventDecoder,
+    EventLineTooLong,
+    EventTooLarge,
+    ServerSentEvent,
+    decode,
+)
 
 
-def events(*chunks: bytes) -> list[ServerSentEvent]:
-    return list(decode(chunks))
+def events(*chunks: bytes, **limits: int) -> list[ServerSentEvent]:
+    return list(decode(chunks, **limits))
 
 
-def datas(*chunks: bytes) -> list[str]:
-    return [event.data for event in events(*chunks)]
+def datas(*chunks: bytes, **limits: int) -> list[str]:
+    return [event.data for event in events(*chunks, **limits)]
 
 
 # -- the specification's examples -----------------------------------------------------------
@@ -217,3 +227,93 @@ def test_random_bytes_never_crash_and_chunking_never_matters(data: bytes, cuts: 
     assert events(*pieces) == whole
     for event in whole:
         assert "\r" not in event.data and isinstance(event.event, str)
+
+
+# -- limits: the same outcome whatever the chunking ----------------------------------------------
+
+
+Outcome = Tuple[List[ServerSentEvent], Optional[str], Optional[str]]
+
+
+def outcome(chunks: list[bytes], **limits: int) -> Outcome:
+    """The events decoded before an error, and the error's type and message (or ``None``)."""
+    got: list[ServerSentEvent] = []
+    try:
+        for event in decode(chunks, **limits):
+            got.append(event)
+    except EventLineTooLong as exc:  # EventTooLarge is one
+        return got, type(exc).__name__, str(exc)
+    return got, None, None
+
+
+def split(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c for c in cuts if c <= len(data)})
+    return [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
+
+
+LIMIT_ALPHABET = [b"data: ", b"data:", b"data", b"event: ", b"id: ", b":", b"\n", b"\n\n", b"\r", b"\r\n",
+                  b"x", b"xxxxxxxxxx", b"y" * 40, b"z" * 150, b"\xe2\x82\xac", b"\xef\xbb\xbf", b" "]
+
+
+def test_an_over_long_line_raises_whether_it_arrives_whole_or_split() -> None:
+    line = b"data: " + b"q" * 150 + b"\n\n"
+    whole = outcome([b"data: 1\n\n" + line], max_line_length=100)
+    assert whole == outcome([b"data: 1\n\n", line[:50], line[50:]], max_line_length=100)
+    assert whole[0] == [ServerSentEvent("message", "1")] and whole[1] == "EventLineTooLong"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LIMIT_ALPHABET), max_size=60), st.lists(st.integers(0, 3000), max_size=30),
+       st.integers(0, 80))
+def test_the_line_limit_does_not_depend_on_chunking(pieces: list[bytes], cuts: list[int], limit: int) -> None:
+    data = b"".join(pieces)
+    whole = outcome([data], max_line_length=limit)
+    assert outcome(split(data, cuts), max_line_length=limit) == whole
+    assert outcome([data[i : i + 1] for i in range(len(data))], max_line_length=limit) == whole
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(LIMIT_ALPHABET), max_size=60), st.lists(st.integers(0, 3000), max_size=30),
+       st.integers(0, 400), st.integers(0, 200))
+def test_the_event_limit_does_not_depend_on_chunking(
+    pieces: list[bytes], cuts: list[int], event_limit: int, line_limit: int
+) -> None:
+    data = b"".join(pieces)
+    limits = {"max_event_size": event_limit, "max_line_length": line_limit}
+    whole = outcome([data], **limits)
+    assert outcome(split(data, cuts), **limits) == whole
+    assert outcome([data[i : i + 1] for i in range(len(data))], **limits) == whole
+
+
+def test_many_short_data_lines_count_toward_the_event_limit() -> None:
+    stream = b"data: first\n\n" + b"data: ab\n" * 100 + b"\n"
+    got, kind, message = outcome([stream], max_event_size=1000)
+    assert [e.data for e in got] == ["first"] and kind == "EventTooLarge"
+    assert "1000" in str(message) and "'ab'" in str(message)
+    assert datas(stream, max_event_size=(2 + DATA_LINE_COST) * 100) == ["first", "\n".join(["ab"] * 100)]
+
+
+def test_an_event_limit_counts_the_line_being_read() -> None:
+    with pytest.raises(EventTooLarge) as caught:
+        list(decode([b"event: " + b"e" * 500], max_event_size=100))
+    assert caught.value.snippet == "event: " + "e" * 73
+
+
+def test_a_line_dribbled_in_tiny_pieces_is_merged_as_it_grows() -> None:
+    """One 3-byte character per chunk: 200k strings of ~80 bytes each unless merged."""
+    piece = "\u20ac".encode()
+
+    def chunks() -> Iterator[bytes]:
+        yield b"data: "
+        for _ in range(200_000):
+            yield piece
+        yield b"\n\n"
+
+    tracemalloc.start()
+    try:
+        (event,) = events(*chunks())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert event.data == "\u20ac" * 200_000
+    assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MiB for a line of 0.4 MB"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import logging
 import re
 import socket
@@ -53,6 +54,11 @@ _MAX_THREAD_PROBES = 10
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 _DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end"})
+# orjson copies its whole input before it builds the result, so a big event peaked at ~3x its
+# size with orjson against ~2x with the standard library, which parses a ``str`` in place (and
+# is as fast on the string-heavy documents big LangGraph events are). Events of this many
+# characters or more are parsed with ``json``.
+_BIG_JSON = 1024 * 1024
 
 #: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
 PartT = TypeVar("PartT")
@@ -301,6 +307,7 @@ class _EventSource:
         stream_modes: Sequence[str] | None = None,
         one_run: bool = True,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
+        max_event_size: int | None = None,
     ) -> None:
         self.transport = transport
         self.stream_modes = stream_modes
@@ -319,6 +326,7 @@ class _EventSource:
         # on with the thread's next run, so a run's ``error`` part does not end it.
         self.one_run = one_run
         self.max_line_length = max_line_length
+        self.max_event_size = transport.max_event_size if max_event_size is None else max_event_size
 
     def parts(self) -> Generator[StreamPart, None, None]:
         """Yield the stream's parts until its end; resume after a drop if the run allows."""
@@ -326,14 +334,16 @@ class _EventSource:
         attempts = 0  # consecutive resumes that brought no new event
         resumed = False
         loads = _json.loads
+        loads_big = json.loads
         decode_errors = _json.JSONDecodeError
         make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
         while True:
-            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length)
+            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length,
+                                   max_event_size=self.max_event_size)
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:
-                        value = loads(data)
+                        value = loads(data) if len(data) < _BIG_JSON else loads_big(data)
                     except decode_errors:
                         value = self._not_json(event, data)
                     if event in _CONTROL_EVENTS:

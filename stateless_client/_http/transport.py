@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
+from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent
 from .headers import basic_auth, call_headers, client_headers
@@ -70,12 +71,15 @@ class Transport:
         timeout: Timeout,
         max_retries: int,
         session: requests.Session | None,
+        max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
     ) -> None:
         try:
             base_url, credentials = split_userinfo(base_url)
             scheme = urlsplit(base_url).scheme
         except ValueError:  # e.g. an unclosed "[": refused just below
             credentials, scheme = None, ""
+        if max_event_size < 1:
+            raise ValueError(f"max_event_size must be >= 1, not {max_event_size}")
         self.base_url = base_url.rstrip("/")
         self.origin = origin(self.base_url)
         if scheme not in ("http", "https") or self.origin == NO_ORIGIN:
@@ -85,6 +89,7 @@ class Transport:
             raise ValueError(f"max_retries must be >= 0, not {max_retries}")
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_event_size = max_event_size  # the largest SSE event a stream accepts
         self._has_api_key = bool(api_key)
         # A password in the URL becomes basic auth, sent like the API key: to this origin only.
         self._headers = client_headers(api_key, headers, authorization=credentials and basic_auth(*credentials))
