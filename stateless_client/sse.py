@@ -139,6 +139,11 @@ def decode(
         yield ServerSentEvent(event, data, last_id, retry)
 
 
+#: The event type ``EventDecoder(comments=True)`` gives a comment line; no field can produce it
+#: together with comment text, since ``event: :`` is dispatched only with data lines.
+COMMENT = ":"
+
+
 class EventDecoder:
     """The decoder behind ``decode``, yielding plain tuples for the streaming hot path.
 
@@ -147,7 +152,7 @@ class EventDecoder:
     ``last_event_id`` is the ID in effect at the last complete event: the one to resume from.
     """
 
-    __slots__ = ("incomplete", "last_event_id", "max_event_size", "max_line_length")
+    __slots__ = ("comments", "incomplete", "last_event_id", "max_event_size", "max_line_length")
 
     def __init__(
         self,
@@ -155,10 +160,14 @@ class EventDecoder:
         last_event_id: str | None = None,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        comments: bool = False,
     ) -> None:
         self.last_event_id = last_event_id
         self.max_line_length = max_line_length
         self.max_event_size = max_event_size
+        # Also yield ``(COMMENT, text, ...)`` per comment line (a server's heartbeat), which the
+        # specification ignores; read at each comment, so it may be switched on mid-stream.
+        self.comments = comments
         self.incomplete = False
 
     def events(self, chunks: Iterable[bytes]) -> Iterator[RawEvent]:
@@ -242,8 +251,10 @@ class EventDecoder:
                         retry = None
                         continue
                     colon = line.find(":")
-                    if colon == 0:
-                        continue  # comment, e.g. a heartbeat
+                    if colon == 0:  # comment, e.g. a heartbeat
+                        if self.comments:
+                            yield (COMMENT, line[1:], last_id, None)
+                        continue
                     if colon < 0:
                         field, value = line, ""
                     else:

@@ -73,3 +73,33 @@ def test_the_async_relay_hands_over_events_and_cancels_when_its_task_is(client: 
     assert received[0].startswith(b"event: metadata") and stream.closed
     assert _status_after_close(client, thread.thread_id, stream.run_id or "") == "interrupted"
     assert len(received) < 50
+
+
+def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them() -> None:
+    from stateless_client import get_client
+
+    from .loopback import Connection, ScriptedServer
+
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(b'event: metadata\ndata: {"run_id": "r"}\n\n')
+        conn.chunk(b": heartbeat\n\n")
+        conn.chunk(b'event: values\ndata: {"n": 1}\n\n')
+        conn.end_chunks()
+
+    with ScriptedServer(handler, handler) as server:
+        client = get_client(url=server.url, api_key=None)
+        relayed = list(client.runs.stream("t", "agent").iter_sse())
+        plain = [part.event for part in client.runs.stream("t", "agent")]
+        client.close()
+    assert relayed[1] == b": heartbeat\n\n" and relayed[-1] == b"event: end\ndata: null\n\n"
+    assert plain == ["metadata", "values"]
+
+
+def test_the_decoder_reports_comments_only_when_asked() -> None:
+    from stateless_client.sse import COMMENT, EventDecoder
+
+    body = [b": heartbeat\n", b"data: 1\n\n"]
+    assert [event[0] for event in EventDecoder().events(body)] == ["message"]
+    assert [event[:2] for event in EventDecoder(comments=True).events(body)] == [(COMMENT, " heartbeat"),
+                                                                                 ("message", "1")]

@@ -31,7 +31,7 @@ from .._exceptions import (
 )
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
-from ..sse import DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .body import iter_body
 from .failures import connection_error
 from .headers import check_headers
@@ -53,7 +53,7 @@ _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_i
 _MAX_THREAD_PROBES = 10
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 _DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
-_CONTROL_EVENTS = frozenset({"metadata", "error", "end"})
+_CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
 # orjson copies its whole input before it builds the result, so a big event peaked at ~3x its
 # size with orjson against ~2x with the standard library, which parses a ``str`` in place (and
 # is as fast on the string-heavy documents big LangGraph events are). Events of this many
@@ -283,6 +283,8 @@ class RunStream(Generic[PartT]):
     def _with_heartbeats(self) -> Iterator[StreamPart | None]:
         """The parts, with ``None`` for each heartbeat the server sends (for relays)."""
         self._source.heartbeats = True
+        if self._source.decoder is not None:
+            self._source.decoder.comments = True
         return self  # type: ignore[return-value]  # a v1 stream yields StreamPart or, now, None
 
     def _shut(self) -> None:
@@ -312,6 +314,7 @@ class _EventSource:
         self.transport = transport
         self.stream_modes = stream_modes
         self.heartbeats = False  # yield None for each heartbeat comment (relays turn it on)
+        self.decoder: EventDecoder | None = None  # the current connection's
         self.response = response
         self.run_id, self.thread_id = run_location(response)
         self.aborted = False
@@ -338,8 +341,10 @@ class _EventSource:
         decode_errors = _json.JSONDecodeError
         make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
         while True:
-            decoder = EventDecoder(last_event_id=self.last_event_id, max_line_length=self.max_line_length,
-                                   max_event_size=self.max_event_size)
+            decoder = self.decoder = EventDecoder(
+                last_event_id=self.last_event_id, max_line_length=self.max_line_length,
+                max_event_size=self.max_event_size, comments=self.heartbeats,
+            )
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:
@@ -347,6 +352,9 @@ class _EventSource:
                     except decode_errors:
                         value = self._not_json(event, data)
                     if event in _CONTROL_EVENTS:
+                        if event == COMMENT:  # only when heartbeats were asked for (relays)
+                            yield None  # type: ignore[misc]
+                            continue
                         if event == "metadata":
                             if isinstance(value, dict) and value.get("run_id"):
                                 self.run_id = str(value["run_id"])
@@ -513,8 +521,8 @@ class _EventSource:
         return replace(self.options, headers=headers, max_retries=0, params=None)
 
     def _not_json(self, event: str, data: str) -> object:
-        if not data.strip():
-            return None  # e.g. ``event: end`` with an empty data line
+        if event == COMMENT or not data.strip():
+            return None  # a heartbeat's text, or ``event: end`` with an empty data line
         raise InvalidResponseError(
             f"{self.method} {self.url}: data of the {event!r} event is not JSON: {snippet(data)!r}",
             method=self.method, url=self.url, snippet=snippet(data),
