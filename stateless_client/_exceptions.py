@@ -157,7 +157,8 @@ class APITimeoutError(APIConnectionError):
 
 class InvalidResponseError(APIError):
     """The server's answer is not what this API sends: wrong content type, non-JSON data,
-    an oversized SSE line. ``snippet`` quotes the start of the offending bytes.
+    an SSE line or event over its limit, malformed chunked framing or compression. ``snippet``
+    quotes the start of the offending bytes.
     """
 
     def __init__(self, message: str, *, method: str, url: str, snippet: str) -> None:

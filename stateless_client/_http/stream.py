@@ -89,7 +89,8 @@ class RunStream(Generic[PartT]):
         RunError: the run failed (an ``error`` event).
         StreamInterruptedError: the connection dropped and the stream could not be resumed.
         APITimeoutError: the server sent nothing for longer than the read timeout.
-        InvalidResponseError: an event whose data is not JSON, or an oversized line.
+        InvalidResponseError: event data that is not JSON, a line or event over its limit
+            (``max_event_size``), or a malformed body (chunked framing, compression).
         StreamClosedError: the stream was closed, or another thread is iterating it.
     """
 
