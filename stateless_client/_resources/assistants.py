@@ -23,14 +23,9 @@ from ..types import (
     SortOrder,
     Subgraphs,
 )
-from .base import Resource
+from .base import Resource, flag, paginate
 
 __all__ = ["Assistants"]
-
-
-def flag(value: bool) -> str:
-    """A boolean query parameter as the official SDK (``httpx``) sends it: ``true``/``false``."""
-    return "true" if value else "false"
 
 
 def _filters(metadata: Json, graph_id: str | None, name: str | None) -> dict[str, Any]:
@@ -432,17 +427,13 @@ class Assistants(Resource):
             >>> len(list(client.assistants.iter_search(metadata={"example": "iter_search"}, page_size=2)))
             3
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, not {page_size}")
-        offset = 0
-        while True:
-            page = self.search(metadata=metadata, graph_id=graph_id, name=name, limit=page_size, offset=offset,
-                               sort_by=sort_by, sort_order=sort_order, headers=headers, params=params,
-                               timeout=timeout, max_retries=max_retries)
-            yield from page
-            if len(page) < page_size:
-                return
-            offset += len(page)
+        return paginate(
+            lambda limit, offset: self.search(
+                metadata=metadata, graph_id=graph_id, name=name, limit=limit, offset=offset, sort_by=sort_by,
+                sort_order=sort_order, headers=headers, params=params, timeout=timeout, max_retries=max_retries,
+            ),
+            page_size=page_size,
+        )
 
     def count(
         self,

@@ -15,7 +15,7 @@ What to build from the answer (``cast``) is a model class (``Thread``), ``list[M
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Optional, Sequence, TypeVar, overload
+from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, TypeVar, overload
 
 import requests
 
@@ -28,9 +28,10 @@ from .._http.transport import NO_BODY, Transport
 from .._models import _Model, parse_model
 from ..types import QueryParamTypes
 
-__all__ = ["Resource"]
+__all__ = ["Resource", "paginate", "flag"]
 
 _M = TypeVar("_M", bound=_Model)
+_T = TypeVar("_T")
 Query = Optional[Mapping[str, Any]]
 OnResponse = Callable[[requests.Response], None]
 
@@ -212,3 +213,29 @@ def build(cast: object, payload: Any, response: requests.Response) -> Any:
         raise InvalidResponseError(f"{method} {url}: expected an integer, got {payload!r:.200}", method=method,
                                    url=url, snippet=repr(payload)[:200])
     return payload
+
+
+def flag(value: bool) -> str:
+    """A boolean as the API's query strings spell it."""
+    return "true" if value else "false"
+
+
+def paginate(fetch: Callable[[int, int], Sequence[_T]], *, page_size: int, offset: int = 0) -> Iterator[_T]:
+    """Every item of a limit/offset search: ``fetch(limit, offset)`` page after page, each page
+    fetched when the previous one has been consumed, until a page shorter than ``page_size``.
+
+    Raises:
+        ValueError: ``page_size`` is less than 1 (at once, not at the first ``next``).
+    """
+    if page_size < 1:
+        raise ValueError(f"page_size must be at least 1, not {page_size}")
+    return _pages(fetch, page_size, offset)
+
+
+def _pages(fetch: Callable[[int, int], Sequence[_T]], page_size: int, offset: int) -> Iterator[_T]:
+    while True:
+        page = fetch(page_size, offset)
+        yield from page
+        if len(page) < page_size:
+            return
+        offset += len(page)

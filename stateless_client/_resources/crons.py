@@ -25,7 +25,7 @@ from ..types import (
     SortOrder,
     StreamMode,
 )
-from .base import Resource
+from .base import Resource, paginate
 
 __all__ = ["Crons"]
 
@@ -371,18 +371,14 @@ class Crons(Resource):
             >>> len(list(client.crons.iter_search(metadata={"job": "nightly-42"}, page_size=2)))
             3
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, not {page_size}")
-        while True:
-            page = self.search(
-                assistant_id=assistant_id, thread_id=thread_id, enabled=enabled, metadata=metadata, limit=page_size,
+        return paginate(
+            lambda limit, offset: self.search(
+                assistant_id=assistant_id, thread_id=thread_id, enabled=enabled, metadata=metadata, limit=limit,
                 offset=offset, sort_by=sort_by, sort_order=sort_order, select=select, headers=headers, params=params,
                 timeout=timeout, max_retries=max_retries,
-            )
-            yield from page
-            if len(page) < page_size:
-                return
-            offset += len(page)
+            ),
+            page_size=page_size, offset=offset,
+        )
 
     def count(
         self,

@@ -40,7 +40,7 @@ from ..types import (
     StreamMode,
     StreamVersion,
 )
-from .base import Resource
+from .base import Resource, flag
 from .many import run_many
 
 __all__ = ["Runs"]
@@ -549,7 +549,7 @@ class Runs(Resource):
             NotFoundError: no such run (also when the server reports it inside the stream).
         """
         stream_path = _runs_path(thread_id, run_id, "stream")
-        query: dict[str, Any] = {"cancel_on_disconnect": "true" if cancel_on_disconnect else "false"}
+        query: dict[str, Any] = {"cancel_on_disconnect": flag(cancel_on_disconnect)}
         if stream_mode is not None:
             query["stream_mode"] = stream_mode
         options = self._options(headers, params, timeout, max_retries)

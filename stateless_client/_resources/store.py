@@ -10,8 +10,7 @@ from .._http.retries import Retry
 from .._http.transport import drop_none
 from .._models import Item, SearchItem, parse_model
 from ..types import ListNamespaceResponse, QueryParamTypes, SearchItemsResponse
-from .assistants import flag
-from .base import Resource
+from .base import Resource, flag, paginate
 
 __all__ = ["Store"]
 
@@ -211,17 +210,13 @@ class Store(Resource):
             >>> sorted(item.key for item in client.store.iter_search_items(["docs", "iter"], page_size=2))
             ['a', 'b', 'c']
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, not {page_size}")
-        offset = 0
-        while True:
-            page = self.search_items(namespace_prefix, filter=filter, limit=page_size, offset=offset, query=query,
-                                     refresh_ttl=refresh_ttl, headers=headers, params=params, timeout=timeout,
-                                     max_retries=max_retries)["items"]
-            yield from page
-            if len(page) < page_size:
-                return
-            offset += len(page)
+        return paginate(
+            lambda limit, offset: self.search_items(
+                namespace_prefix, filter=filter, limit=limit, offset=offset, query=query, refresh_ttl=refresh_ttl,
+                headers=headers, params=params, timeout=timeout, max_retries=max_retries,
+            )["items"],
+            page_size=page_size,
+        )
 
     def list_namespaces(
         self,

@@ -24,7 +24,7 @@ from ..types import (
     ThreadStatus,
     ThreadStreamMode,
 )
-from .base import Resource
+from .base import Resource, flag, paginate
 
 __all__ = ["Threads"]
 
@@ -304,18 +304,14 @@ class Threads(Resource):
             >>> len(list(client.threads.iter_search(metadata={"batch": "b-42"}, page_size=2)))
             3
         """
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, not {page_size}")
-        while True:
-            page = self.search(
-                metadata=metadata, values=values, ids=ids, status=status, limit=page_size, offset=offset,
+        return paginate(
+            lambda limit, offset: self.search(
+                metadata=metadata, values=values, ids=ids, status=status, limit=limit, offset=offset,
                 sort_by=sort_by, sort_order=sort_order, select=select, extract=extract, headers=headers,
                 params=params, timeout=timeout, max_retries=max_retries,
-            )
-            yield from page
-            if len(page) < page_size:
-                return
-            offset += len(page)
+            ),
+            page_size=page_size, offset=offset,
+        )
 
     def count(
         self,
@@ -439,7 +435,7 @@ class Threads(Resource):
                 body["select"] = select
             return self._post(path("threads", thread_id, "state", "checkpoint"), ThreadState, body=body,
                               retry=Retry.SAFE, options=options)
-        query: dict[str, Any] = {"subgraphs": "true" if subgraphs else "false"}
+        query: dict[str, Any] = {"subgraphs": flag(subgraphs)}
         if select:
             query["select"] = select
         segments = ("threads", thread_id, "state") + ((checkpoint_id,) if checkpoint_id else ())
