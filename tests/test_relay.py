@@ -88,10 +88,12 @@ def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them() 
         conn.end_chunks()
 
     with ScriptedServer(handler, handler) as server:
-        client = get_client(url=server.url, api_key=None)
-        relayed = list(client.runs.stream("t", "agent").iter_sse())
-        plain = [part.event for part in client.runs.stream("t", "agent")]
-        client.close()
+        # A client per stream: the scripted server closes each connection after its handler,
+        # so a second request must not go out on the first one's pooled connection.
+        with get_client(url=server.url, api_key=None) as client:
+            relayed = list(client.runs.stream("t", "agent").iter_sse())
+        with get_client(url=server.url, api_key=None) as client:
+            plain = [part.event for part in client.runs.stream("t", "agent")]
     assert relayed[1] == b": heartbeat\n\n" and relayed[-1] == b"event: end\ndata: null\n\n"
     assert plain == ["metadata", "values"]
 
