@@ -8,6 +8,10 @@ run in order, as on a docs page; a block whose predecessor raised is reported as
 A block passes when it runs and what it printed or left behind is right: the ``text`` block after
 it, if any, is its expected output (``...`` matches anything), and ``CHECKS`` below holds the rest.
 Every block must pass with the official SDK: that is what makes the page a fair test of ours.
+
+Each flavour's blocks make their own threads and runs, so the flavours take turns block by block.
+The store's examples all use one fixed item, so under their heading one flavour runs every block
+before the other starts: each then finds the item as its own blocks left it.
 """
 
 from __future__ import annotations
@@ -121,6 +125,33 @@ class Api:
     def runs(self, thread_id: str) -> list[dict[str, Any]]:
         return list(self.get(f"/threads/{thread_id}/runs"))
 
+    def assistant_id(self, graph_id: str) -> str:
+        """The ID of the assistant the server made for the graph."""
+        (assistant,) = self.post("/assistants/search", {"graph_id": graph_id, "metadata": {"created_by": "system"}})
+        return str(assistant["assistant_id"])
+
+    def crons(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every cron matching ``filters``, page by page."""
+        found: list[dict[str, Any]] = []
+        while True:
+            page = self.post("/runs/crons/search", {**filters, "limit": 100, "offset": len(found)})
+            found += page
+            if len(page) < 100:
+                return found
+
+    def cron(self, cron_id: str) -> dict[str, Any] | None:
+        return next((cron for cron in self.crons() if cron["cron_id"] == cron_id), None)
+
+    def store_item(self, namespace: list[str], key: str) -> dict[str, Any] | None:
+        """The item, or ``None``: the server answers a missing one with ``null``."""
+        response = requests.get(f"{self.url}/store/items", params={"namespace": ".".join(namespace), "key": key},
+                                timeout=30)
+        response.raise_for_status()
+        return response.json()  # type: ignore[no-any-return]
+
+    def search_store(self, namespace_prefix: list[str]) -> list[dict[str, Any]]:
+        return list(self.post("/store/items/search", {"namespace_prefix": namespace_prefix, "limit": 100})["items"])
+
 
 def _field(value: Any, name: str) -> Any:
     """``value[name]``, or the attribute: a check verifies results, the examples verify subscripting."""
@@ -148,7 +179,7 @@ def _thread_id(namespace: dict[str, Any]) -> str:
     return str(namespace["thread_id"] if "thread_id" in namespace else _field(namespace["thread"], "thread_id"))
 
 
-@check(1, 8, 12, 14, 17, 26, 31, 34, 38, 41)
+@check(1, 8, 12, 14, 17, 26, 31, 34, 38, 41, 45)
 def _a_client_of_the_server(namespace: dict[str, Any], printed: str, api: Api) -> None:
     """A setup block: a client, an assistant the server serves, and the thread it created, if any."""
     assert _client_like(namespace["client"])
@@ -333,6 +364,84 @@ def _rollback_results(namespace: dict[str, Any], printed: str, api: Api) -> None
     assert "(weather in nyc)." in printed and "weather in sf" not in printed, printed
 
 
+_WHAT_TIME = {"messages": [{"role": "user", "content": "What time is it?"}]}
+
+
+def _scheduled(cron: dict[str, Any], api: Api, input: dict[str, Any]) -> None:
+    """The page's cron: the "agent" graph's assistant, daily at 15:27 UTC, with the page's input."""
+    assert cron["assistant_id"] == api.assistant_id("agent"), cron
+    assert cron["schedule"] == "27 15 * * *" and cron["enabled"] is True, cron
+    assert cron["payload"]["input"] == input, cron
+
+
+@check(46)
+def _cron_on_the_thread(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    (cron,) = api.crons(thread_id=_thread_id(namespace))
+    assert cron["cron_id"] == str(_field(namespace["cron_job"], "cron_id"))
+    _scheduled(cron, api, _WHAT_TIME)
+
+
+@check(47)
+def _cron_found(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    cron_id = str(_field(namespace["cron_job"], "cron_id"))
+    assert [str(_field(cron, "cron_id")) for cron in namespace["cron_jobs"]] == [cron_id]
+    assert printed.startswith(f"[{{'cron_id': '{cron_id}', ") and printed.endswith("}]\n"), printed
+    assert f"'thread_id': '{_thread_id(namespace)}'" in printed, printed
+
+
+@check(48)
+def _thread_cron_deleted(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    assert api.crons(thread_id=_thread_id(namespace)) == []
+    assert api.cron(str(_field(namespace["cron_job"], "cron_id"))) is None
+
+
+@check(49)
+def _stateless_cron(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    cron = api.cron(str(_field(namespace["cron_job_stateless"], "cron_id")))
+    assert cron is not None and cron["thread_id"] is None, cron
+    assert cron["on_run_completed"] == "delete", "the server's default: a new thread per run, deleted after it"
+    _scheduled(cron, api, _WHAT_TIME)
+
+
+@check(50)
+def _stateless_cron_deleted(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    assert api.cron(str(_field(namespace["cron_job_stateless"], "cron_id"))) is None
+
+
+@check(51)
+def _cron_keeping_threads(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    cron = api.cron(str(_field(namespace["cron_job"], "cron_id")))
+    assert cron is not None and cron["thread_id"] is None and cron["on_run_completed"] == "keep", cron
+    _scheduled(cron, api, {"messages": [{"role": "user", "content": "Daily report"}]})
+
+
+@check(52)
+def _kept_cron_deleted(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    assert api.cron(str(_field(namespace["cron_job"], "cron_id"))) is None
+
+
+_DOCUMENT = {"title": "My Document", "content": "Hello World"}
+
+
+@check(53)
+def _item_stored(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    item = api.store_item(["documents", "user123"], "item456")
+    assert item is not None and item["value"] == _DOCUMENT, item
+
+
+@check(55)
+def _filtered_out(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    """Nothing matched because of the filter: without it, the prefix finds the stored item."""
+    assert [item["key"] for item in api.search_store(["documents"])] == ["item456"]
+    assert namespace["items"] == {"items": []}
+
+
+@check(57)
+def _item_deleted(namespace: dict[str, Any], printed: str, api: Api) -> None:
+    assert api.store_item(["documents", "user123"], "item456") is None
+    assert api.search_store(["documents"]) == []
+
+
 # --- Running the blocks: one namespace per (section, flavour), shared by the tests in order.
 
 
@@ -383,8 +492,28 @@ def pages() -> Iterator[dict[tuple[str, str], _Page]]:
     _PAGES.clear()
 
 
-@pytest.mark.parametrize("flavour", ["sdk", "ours"])
-@pytest.mark.parametrize("block", BLOCKS, ids=[block.id for block in BLOCKS])
+FLAVOURS = ("sdk", "ours")
+# Sections whose examples name fixed things on the shared server: one flavour at a time (see above).
+_ONE_FLAVOUR_AT_A_TIME = {"Store"}
+
+
+def _in_order(blocks: list[Block]) -> list[tuple[Block, str]]:
+    """Each block with each flavour: in turns, or flavour by flavour in the sections above."""
+    runs: list[tuple[Block, str]] = []
+    for section in dict.fromkeys(block.section for block in blocks):
+        of_section = [block for block in blocks if block.section == section]
+        if section in _ONE_FLAVOUR_AT_A_TIME:
+            runs += [(block, flavour) for flavour in FLAVOURS for block in of_section]
+        else:
+            runs += [(block, flavour) for block in of_section for flavour in FLAVOURS]
+    return runs
+
+
+RUNS = _in_order(BLOCKS)
+assert _ONE_FLAVOUR_AT_A_TIME <= {block.section for block in BLOCKS}
+
+
+@pytest.mark.parametrize(("block", "flavour"), RUNS, ids=[f"{block.id}-{flavour}" for block, flavour in RUNS])
 def test_example(block: Block, flavour: str, server: LocalServer, pages: dict[tuple[str, str], _Page]) -> None:
     key = (block.section, flavour)
     page = pages.setdefault(key, _Page({"DEPLOYMENT_URL": server.url, "API_KEY": None, "__name__": "__example__"}))
@@ -423,5 +552,8 @@ def test_every_example_is_checked() -> None:
 
 
 def test_every_example_names_its_docs_page() -> None:
+    """A LangSmith docs page, or the SDK reference's page of the method (its async client's)."""
+    page = r"https://docs\.langchain\.com/langsmith/[\w-]+(#[\w-]+)?"
+    reference = r"https://reference\.langchain\.com/python/langgraph-sdk/_async/\w+/\w+Client/\w+"
     for block in BLOCKS:
-        assert re.search(r"\]\(https://docs\.langchain\.com/langsmith/[\w-]+(#[\w-]+)?\)$", block.source), block.id
+        assert re.search(rf"\]\(({page}|{reference})\)$", block.source), block.id
