@@ -21,6 +21,7 @@ from ._exceptions import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CommandError,
     ConflictError,
     InternalServerError,
     InvalidRequestError,
@@ -33,6 +34,7 @@ from ._exceptions import (
     StatelessClientError,
     StreamClosedError,
     StreamInterruptedError,
+    ToolCallError,
     UnprocessableEntityError,
 )
 from ._http.relay import SSE_RESPONSE_HEADERS
@@ -56,6 +58,8 @@ from ._resources.crons import Crons
 from ._resources.http import HttpClient
 from ._resources.runs import Runs
 from ._resources.store import Store
+from ._resources.thread_events import MessageStream, TextStream, ToolCall
+from ._resources.thread_stream import ThreadStream
 from ._resources.threads import Threads
 from ._version import __version__
 
@@ -70,6 +74,10 @@ __all__ = [
     "Store",
     "HttpClient",
     "RunStream",
+    "ThreadStream",
+    "MessageStream",
+    "TextStream",
+    "ToolCall",
     "SSE_RESPONSE_HEADERS",
     "StreamPart",
     "Run",
@@ -99,7 +107,9 @@ __all__ = [
     "APITimeoutError",
     "InvalidResponseError",
     "StreamInterruptedError",
+    "CommandError",
     "RunError",
+    "ToolCallError",
     "StreamClosedError",
     "InvalidRequestError",
     "NotSerializableError",

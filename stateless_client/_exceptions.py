@@ -16,8 +16,10 @@
     │   ├── APIConnectionError           no usable answer: refused, reset, DNS, TLS
     │   │   └── APITimeoutError          connect or read timeout expired
     │   ├── InvalidResponseError         an answer that is not what the API sends
-    │   └── StreamInterruptedError       a stream ended before its run did
+    │   ├── StreamInterruptedError       a stream ended before its run did
+    │   └── CommandError                 the server refused a thread-stream command
     ├── RunError                         the run itself failed on the server
+    ├── ToolCallError                    a tool call of a thread stream failed (also RuntimeError)
     ├── StreamClosedError                iterating a stream that was closed or consumed
     └── InvalidRequestError              a request that cannot be sent; nothing was (also ValueError)
         └── NotSerializableError         a body value JSON cannot encode (also TypeError)
@@ -51,12 +53,15 @@ __all__ = [
     "APITimeoutError",
     "InvalidResponseError",
     "StreamInterruptedError",
+    "CommandError",
     "RunError",
+    "ToolCallError",
     "StreamClosedError",
     "InvalidRequestError",
     "NotSerializableError",
     "status_error",
     "run_error",
+    "command_error",
     "snippet",
 ]
 
@@ -190,6 +195,28 @@ class StreamInterruptedError(APIError):
         self.reason = reason
 
 
+class CommandError(APIError):
+    """The server refused a thread-stream command (``thread.run.start``, ``thread.run.respond``),
+    or ended a thread's event stream with an error.
+
+    A refusal that carries an HTTP status (an unknown assistant is ``422``) raises that
+    status's ``APIStatusError`` subclass instead.
+
+    Attributes:
+        command: the command's method, e.g. ``"input.respond"``.
+        code: the protocol's error code, e.g. ``"no_such_interrupt"``.
+        detail: the server's message.
+        thread_id: the thread the command was for.
+    """
+
+    def __init__(self, *, command: str, code: str, detail: str, thread_id: str, method: str, url: str) -> None:
+        super().__init__(f"{command} on thread {thread_id} refused: {code}: {detail}", method=method, url=url)
+        self.command = command
+        self.code = code
+        self.detail = detail
+        self.thread_id = thread_id
+
+
 class RunError(StatelessClientError):
     """The run failed on the server (a node raised, the run was cancelled, ...).
 
@@ -206,8 +233,25 @@ class RunError(StatelessClientError):
         self.detail = detail
 
 
+class ToolCallError(StatelessClientError, RuntimeError):
+    """A tool call reported an error (``tool-error``); raised by ``ToolCall.output``.
+
+    Attributes:
+        tool_call_id: the call's ID.
+        name: the tool's name.
+        detail: the message the server sent.
+    """
+
+    def __init__(self, *, tool_call_id: str, name: str, detail: str) -> None:
+        super().__init__(f"tool {name!r} (call {tool_call_id}) failed: {detail}")
+        self.tool_call_id = tool_call_id
+        self.name = name
+        self.detail = detail
+
+
 class StreamClosedError(StatelessClientError, RuntimeError):
-    """A ``RunStream`` was iterated after it was closed or fully consumed."""
+    """A ``RunStream`` was iterated after it was closed or fully consumed, or a
+    ``ThreadStream`` was used after it was closed or outside its ``with`` block."""
 
 
 class InvalidRequestError(StatelessClientError, ValueError):
@@ -292,3 +336,17 @@ def run_error(
             response=response, body={"__error__": error}, detail=reported.group(2),
         )
     return RunError(run_id=run_id, error=kind, detail=detail)
+
+
+def command_error(
+    error: Mapping[str, Any], *, command: str, thread_id: str, url: str, response: requests.Response | None
+) -> CommandError | APIStatusError:
+    """The exception for a thread-stream command's error answer (``{"type": "error", "error":
+    code, "message": detail}``): the status's class when ``detail`` reports an HTTP status
+    (``"422: Assistant not found"``), else ``CommandError``."""
+    code, detail = str(error.get("error", "unknown_error")), str(error.get("message", ""))
+    reported = _REPORTED_STATUS.match(detail)
+    if reported and response is not None:
+        return status_error(int(reported.group(1)), f"({command} refused)", method="POST", url=url,
+                            response=response, body=dict(error), detail=reported.group(2))
+    return CommandError(command=command, code=code, detail=detail, thread_id=thread_id, method="POST", url=url)

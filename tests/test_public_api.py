@@ -27,6 +27,7 @@ EXPECTED = {
     "__version__",
     "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
     "ThreadState", "ThreadTask", "ThreadUpdateStateResponse", "Crons", "Cron",
+    "ThreadStream", "MessageStream", "TextStream", "ToolCall", "CommandError", "ToolCallError",
 }
 
 

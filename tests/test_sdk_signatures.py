@@ -28,12 +28,6 @@ from stateless_client import NOT_GIVEN
 
 # "method.parameter" (or "method" for a whole method) -> why we differ from the SDK on purpose.
 DELIBERATE: dict[str, str] = {
-    "threads.stream": (
-        "the SDK's v3 SyncThreadStream is another protocol (POST /threads/{id}/commands and "
-        "/threads/{id}/stream/events, seq-numbered events), with a client-side fan-out controller, "
-        "background threads and langchain_core ChatModelStream objects; not implemented yet "
-        "(threads.join_stream and runs.stream cover following runs)"
-    ),
     "get_client.timeout": (
         "the same limits by default (5 s to connect, 300 s of silence), spelled Timeout(); here None "
         "means no limit, as for every per-call timeout=, where the SDK's None means its defaults"

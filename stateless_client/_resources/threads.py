@@ -6,6 +6,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence, overload
 from urllib.parse import urlencode
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
+from .._exceptions import InvalidRequestError
 from .._http.retries import Retry
 from .._http.stream import RunStream
 from .._http.transport import drop_none
@@ -25,6 +26,7 @@ from ..types import (
     ThreadStreamMode,
 )
 from .base import Resource, flag, paginate
+from .thread_stream import ThreadStream
 
 __all__ = ["Threads"]
 
@@ -543,6 +545,58 @@ class Threads(Resource):
             found = self._post(history_path, object, body=body, retry=Retry.SAFE, options=options)
             return parse_selected(ThreadState, found, method="POST", url=history_path)
         return self._post(history_path, [ThreadState], body=body, retry=Retry.SAFE, options=options)
+
+    def stream(
+        self,
+        thread_id: str | None = None,
+        *,
+        assistant_id: str,
+        headers: Mapping[str, str] | None = None,
+        run_start_timeout: float | None = None,
+        transport: Literal["sse", "websocket"] = "sse",
+        timeout: TimeoutArg = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> ThreadStream:
+        """Open a thread-centric stream: start runs with commands, read their events through
+        typed projections (``values``, ``messages``, ``tool_calls``, ``extensions[name]``).
+
+        Nothing is sent until a run is started or a projection is read. Use the result as a
+        context manager; see ``ThreadStream``.
+
+        Args:
+            thread_id: the thread; by default a new ID, and ``run.start`` creates the thread.
+            assistant_id: the assistant (or graph name) every run of this stream uses.
+            headers: headers for every request of the stream (commands and events).
+            run_start_timeout: seconds to wait for a started run's first event (``None``: as
+                long as it takes, e.g. behind other runs on the thread).
+            transport: ``"sse"``, the only one: the WebSocket transport would need a runtime
+                dependency beyond ``requests``, for the same events.
+
+        Raises:
+            InvalidRequestError: ``transport`` is not ``"sse"`` (nothing is sent).
+
+        Examples:
+            >>> with client.threads.stream(assistant_id="tokens") as thread:
+            ...     run = thread.run.start(input={"messages": [{"role": "human", "content": "hi"}]})
+            ...     for message in thread.messages:
+            ...         print(message.text)  # the whole text, once the message has finished
+            ...     final = thread.output
+            Hello Bagatur! Nice to meet you.
+            >>> [message["type"] for message in final["messages"]]
+            ['human', 'ai']
+        """
+        if transport != "sse":
+            raise InvalidRequestError(
+                f"transport={transport!r} is not supported; use 'sse' (the same events, over HTTP)"
+            )
+        if not assistant_id or not isinstance(assistant_id, str):
+            raise InvalidRequestError(f"assistant_id must be a non-empty string, not {assistant_id!r}")
+        if thread_id is not None:
+            path("threads", thread_id)  # refuses "", "." and ".." now, before anything is sent
+        return ThreadStream(
+            self._transport, thread_id=thread_id, assistant_id=assistant_id,
+            options=self._options(headers, None, timeout, max_retries), run_start_timeout=run_start_timeout,
+        )
 
     def join_stream(
         self,

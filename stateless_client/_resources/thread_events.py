@@ -1,0 +1,290 @@
+"""What a thread stream's events add up to: a model's message, a tool call, an interrupt.
+
+The thread-centric protocol (``POST /threads/{id}/stream/events``) sends each event as
+``{"type": "event", "seq": 7, "event_id": ..., "method": "messages", "params": {"namespace":
+[...], "timestamp": ..., "data": {...}}}``. The classes here are built from those events by
+``ThreadStream``'s projections; they read more of the stream only when asked for something
+that has not arrived yet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, List, Sequence, TypedDict
+
+from .._exceptions import ToolCallError
+
+__all__ = [
+    "CHANNELS",
+    "Event",
+    "InterruptPayload",
+    "MessageStream",
+    "TextStream",
+    "ToolCall",
+    "channel_of",
+    "matches",
+    "namespace_of",
+    "data_of",
+]
+
+#: Every channel the server offers. ``custom`` covers every ``custom:<name>`` channel.
+CHANNELS = ("values", "updates", "messages", "tools", "lifecycle", "input", "tasks", "custom")
+
+#: One protocol event, as the server sent it.
+Event = Dict[str, Any]
+
+
+class InterruptPayload(TypedDict):
+    """An interrupt the run is waiting on (``thread.interrupts``), as the official SDK names it."""
+
+    interrupt_id: str
+    value: Any
+    namespace: List[str]
+
+
+def data_of(event: Event) -> Any:
+    """``params.data`` of an event, or ``None``."""
+    params = event.get("params")
+    return params.get("data") if isinstance(params, dict) else None
+
+
+def namespace_of(event: Event) -> list[str]:
+    """``params.namespace`` of an event (``[]``, the root graph, when absent or malformed)."""
+    params = event.get("params")
+    namespace = params.get("namespace") if isinstance(params, dict) else None
+    return namespace if isinstance(namespace, list) else []
+
+
+def channel_of(event: Event) -> str | None:
+    """The channel an event belongs to: ``"input"`` for ``input.requested``,
+    ``"custom:<name>"`` for a named custom event, else its ``method``."""
+    method = event.get("method")
+    if method == "input.requested":
+        return "input"
+    if method == "custom":
+        data = data_of(event)
+        name = data.get("name") if isinstance(data, dict) else None
+        return f"custom:{name}" if isinstance(name, str) and name else "custom"
+    return method if isinstance(method, str) else None
+
+
+def _segment_matches(prefix: str, segment: str) -> bool:
+    # ``"child"`` matches ``"child:<task id>"``, as the server's filter does.
+    return segment == prefix or (":" not in prefix and segment.split(":", 1)[0] == prefix)
+
+
+def matches(
+    event: Event, channels: Sequence[str], namespaces: Sequence[Sequence[str]] | None, depth: int | None
+) -> bool:
+    """Whether ``event`` passes a subscription filter (the server's rules, applied here)."""
+    channel = channel_of(event)
+    if channel is None or not (channel in channels or (channel.startswith("custom") and "custom" in channels)):
+        return False
+    if not namespaces:
+        return True
+    namespace = namespace_of(event)
+    for prefix in namespaces:
+        if (len(prefix) <= len(namespace) and all(map(_segment_matches, prefix, namespace))
+                and (depth is None or len(namespace) - len(prefix) <= depth)):
+            return True
+    return False
+
+
+class TextStream:
+    """A message's text (or reasoning) as it streams: iterate for the pieces as they come,
+    ``str()`` (or ``print``) for the whole, which waits for the message to finish.
+
+    Compares equal to the whole text as a ``str``.
+    """
+
+    def __init__(self, message: MessageStream, kind: str) -> None:
+        self._message = message
+        self._kind = kind
+
+    def __iter__(self) -> Iterator[str]:
+        """Yield the pieces, reading more of the stream when the ones received are used up."""
+        pieces = self._message._pieces[self._kind]
+        index = 0
+        while True:
+            while index < len(pieces):
+                yield pieces[index]
+                index += 1
+            if not self._message._read_more():
+                return
+
+    def get(self) -> str:
+        """The whole text; waits for the message to finish."""
+        self._message._finish()
+        return "".join(self._message._pieces[self._kind])
+
+    def __str__(self) -> str:
+        return self.get()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (str, TextStream)):
+            return self.get() == str(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a str, so not hashable like one
+
+    def __bool__(self) -> bool:
+        return bool(self.get())
+
+    def __repr__(self) -> str:
+        so_far = "".join(self._message._pieces[self._kind])
+        return repr(so_far) if self._message.done else f"<TextStream {so_far!r}...>"
+
+
+class MessageStream:
+    """One message a chat model streams: ``text`` and ``reasoning`` as they arrive, then its
+    finished content blocks, tool calls and token usage.
+
+    Attributes:
+        message_id: the message's ID.
+        namespace: where in the graph it was produced (``[]``: the root graph).
+        node: the graph node that produced it, when the server says.
+        role: the author's role (``"ai"``).
+        metadata: the provider and model metadata of the ``message-start`` event.
+    """
+
+    def __init__(self, start: Event, read_more: Callable[[], Event | None]) -> None:
+        data = data_of(start) or {}
+        params = start.get("params") or {}
+        self.message_id: str | None = data.get("id") or data.get("message_id")
+        self.namespace: list[str] = namespace_of(start)
+        self.node: str | None = params.get("node") if isinstance(params, dict) else None
+        self.role: str | None = data.get("role")
+        self.metadata: dict[str, Any] = data.get("metadata") or {}
+        self.usage: dict[str, Any] | None = None
+        self.error: str | None = None
+        self.done = False
+        self._blocks: dict[int, dict[str, Any]] = {}
+        self._pieces: dict[str, list[str]] = {"text": [], "reasoning": []}
+        self._next = read_more
+
+    @property
+    def text(self) -> TextStream:
+        """The text: iterate for the pieces as they stream; ``str()`` for the whole."""
+        return TextStream(self, "text")
+
+    @property
+    def reasoning(self) -> TextStream:
+        """The reasoning (thinking) text, for models that send it."""
+        return TextStream(self, "reasoning")
+
+    @property
+    def content_blocks(self) -> list[dict[str, Any]]:
+        """The finished content blocks, in order (waits for the message to finish)."""
+        self._finish()
+        return [self._blocks[index] for index in sorted(self._blocks)]
+
+    @property
+    def tool_calls(self) -> list[dict[str, Any]]:
+        """The tool calls the model asked for: its ``tool_call`` content blocks."""
+        return [block for block in self.content_blocks if block.get("type") in ("tool_call", "tool_call_chunk")]
+
+    @property
+    def output(self) -> dict[str, Any]:
+        """The finished message: ``{"id", "role", "content", "usage"}`` (waits for it)."""
+        content = self.content_blocks
+        return {"id": self.message_id, "role": self.role, "content": content, "usage": self.usage}
+
+    def _read_more(self) -> bool:
+        """Apply the message's next event; ``False`` once it has finished."""
+        if self.done:
+            return False
+        event = self._next()
+        if event is None:  # the run ended (or paused) before ``message-finish``
+            self.done = True
+            return False
+        self._apply(data_of(event) or {})
+        return True
+
+    def _finish(self) -> None:
+        while self._read_more():
+            pass
+
+    def _apply(self, data: dict[str, Any]) -> None:
+        kind = data.get("event")
+        if kind == "content-block-delta":
+            delta = data.get("delta") or {}
+            delta_type = delta.get("type")
+            if delta_type == "text-delta":
+                self._pieces["text"].append(str(delta.get("text", "")))
+            elif delta_type == "reasoning-delta":
+                self._pieces["reasoning"].append(str(delta.get("reasoning", delta.get("text", ""))))
+        elif kind in ("content-block-start", "content-block-finish"):
+            index = data.get("index", len(self._blocks))
+            content = data.get("content")
+            if isinstance(content, dict):
+                self._blocks[index] = content
+                if kind == "content-block-finish":
+                    self._reconcile(content)
+        elif kind == "message-finish":
+            self.usage = data.get("usage")
+            self.done = True
+        elif kind == "error":
+            self.error = str(data.get("message", ""))
+            self.done = True
+
+    def _reconcile(self, block: dict[str, Any]) -> None:
+        # A provider may send a block whole, with no deltas: its final form is the truth.
+        for kind, key in (("text", "text"), ("reasoning", "reasoning")):
+            if block.get("type") == kind and isinstance(block.get(key), str):
+                streamed = "".join(self._pieces[kind])
+                if not streamed and block[key]:
+                    self._pieces[kind].append(block[key])
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "streaming"
+        return f"<MessageStream {self.message_id} {state} text={''.join(self._pieces['text'])!r}>"
+
+
+class ToolCall:
+    """One tool call the graph ran, complete when a projection yields it.
+
+    Attributes:
+        tool_call_id: the call's ID (as in the model's ``tool_call`` block).
+        name: the tool's name.
+        input: the arguments it was called with.
+        namespace: where in the graph it ran.
+        deltas: the output pieces the tool streamed before it finished.
+        error: the error message, if the tool failed (``output`` then raises).
+    """
+
+    def __init__(self, started: Event) -> None:
+        data = data_of(started) or {}
+        self.tool_call_id: str = str(data.get("tool_call_id", ""))
+        self.name: str = str(data.get("tool_name", ""))
+        self.input: Any = data.get("input")
+        self.namespace: list[str] = namespace_of(started)
+        self.deltas: list[str] = []
+        self.error: str | None = None
+        self.done = False
+        self._output: Any = None
+
+    @property
+    def output(self) -> Any:
+        """What the tool returned.
+
+        Raises:
+            ToolCallError: the tool failed.
+        """
+        if self.error is not None:
+            raise ToolCallError(tool_call_id=self.tool_call_id, name=self.name, detail=self.error)
+        return self._output
+
+    def _apply(self, data: dict[str, Any]) -> None:
+        kind = data.get("event")
+        if kind == "tool-output-delta":
+            self.deltas.append(str(data.get("delta", "")))
+        elif kind == "tool-finished":
+            self._output = data.get("output")
+            self.done = True
+        elif kind == "tool-error":
+            self.error = str(data.get("message", "")) or "the tool failed"
+            self.done = True
+
+    def __repr__(self) -> str:
+        state = "error" if self.error is not None else ("done" if self.done else "running")
+        return f"<ToolCall {self.name} {self.tool_call_id} {state}>"
+

@@ -1,0 +1,636 @@
+"""``ThreadStream``: ``client.threads.stream()``, the thread-centric streaming protocol.
+
+A run is started with a command (``POST /threads/{id}/commands``, ``run.start``) and its events
+are read from one connection (``POST /threads/{id}/stream/events``) that carries every channel.
+The server replays the thread's whole history on each connection, numbering events with
+``seq``; the stream keeps the events of the current run (from its ``running`` lifecycle event to
+the one that ends or pauses it) in order, and each projection (``values``, ``messages``,
+``tool_calls``, ...) walks them with its own cursor, reading the connection only when it has
+caught up. So projections may be consumed one after another, or nested, and each sees the
+whole run; nothing runs in a background thread.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+
+import requests
+import urllib3.exceptions
+
+from .. import _json
+from .._exceptions import (
+    APITimeoutError,
+    InvalidRequestError,
+    InvalidResponseError,
+    RunError,
+    StatelessClientError,
+    StreamClosedError,
+    StreamInterruptedError,
+    command_error,
+    run_error,
+    snippet,
+)
+from .._http.body import iter_body
+from .._http.failures import connection_error
+from .._http.retries import Retry, retry_delay
+from .._http.stream import MAX_RESUME_ATTEMPTS, check_event_stream
+from .._http.urls import path
+from ..sse import COMMENT, EventDecoder, EventLineTooLong
+from ..types import QueryParamTypes
+from .thread_events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of
+from .thread_projections import (
+    ExtensionsProjection,
+    MessagesProjection,
+    ToolCallsProjection,
+    ValuesProjection,
+)
+
+if TYPE_CHECKING:
+    from .._http.options import RequestOptions
+    from .._http.transport import Transport
+
+__all__ = ["ThreadStream", "ThreadRun", "ThreadAgent"]
+
+_TERMINAL = frozenset({"completed", "failed", "interrupted"})
+_STARTED = frozenset({"started", "running"})
+# The server names its synthesized lifecycle events ``synth:<run id>:...``; where it does, the
+# run an event belongs to can be told apart from the thread's earlier runs.
+_SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
+# The server sends a heartbeat every 5 s. After this long with heartbeats only, the run being
+# waited for is looked up (see ``ThreadStream._check_stalled``).
+STALL_SECONDS = 4.0
+_GOING = frozenset({"pending", "running"})
+_DROPS = (urllib3.exceptions.HTTPError, OSError, requests.exceptions.ChunkedEncodingError,
+          requests.exceptions.ConnectionError)
+
+
+def _run_id_of(event: Event) -> str | None:
+    found = _SYNTHETIC_ID.match(str(event.get("event_id", "")))
+    return found["run_id"] if found else None
+
+
+def _lifecycle(event: Event) -> str | None:
+    """The phase of a root-graph lifecycle event (``"running"``, ``"completed"``...), else ``None``."""
+    if event.get("method") != "lifecycle" or namespace_of(event):
+        return None
+    data = data_of(event)
+    phase = data.get("event") if isinstance(data, dict) else None
+    return phase if isinstance(phase, str) else None
+
+
+class ThreadRun:
+    """``thread.run``: start a run on the stream's thread, or answer its interrupt."""
+
+    def __init__(self, owner: ThreadStream) -> None:
+        self._owner = owner
+
+    def start(
+        self,
+        *,
+        input: Any = None,
+        config: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        langsmith_tracing: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Start a run of the stream's assistant on its thread (creating the thread if needed).
+
+        Returns:
+            The server's answer, ``{"run_id": ...}``. The projections now follow this run.
+
+        Raises:
+            CommandError: the server refused the run; ``UnprocessableEntityError`` (and the
+                other status errors) when it reported an HTTP status, e.g. an unknown assistant.
+        """
+        params: dict[str, Any] = {"assistant_id": self._owner.assistant_id}
+        for key, value in (("input", input), ("config", config), ("metadata", metadata),
+                           ("langsmith_tracer", langsmith_tracing)):
+            if value is not None:
+                params[key] = value
+        result = self._owner._command("run.start", params)
+        run_id = result.get("run_id")
+        self._owner._begin_turn(str(run_id) if run_id else None)
+        return result
+
+    def respond(self, response: Any, *, interrupt_id: str | None = None) -> dict[str, Any]:
+        """Answer the run's interrupt and resume it; the projections then follow the resumed run.
+
+        Args:
+            response: the value ``interrupt(...)`` returns in the graph.
+            interrupt_id: which interrupt; may be left out when exactly one is outstanding.
+
+        Raises:
+            InvalidRequestError: no interrupt is outstanding, several are and none was named,
+                or ``interrupt_id`` is not one of them (nothing is sent).
+            CommandError: the server refused the answer.
+        """
+        outstanding = self._owner.interrupts
+        if interrupt_id is None:
+            if len(outstanding) != 1:
+                ids = [item["interrupt_id"] for item in outstanding]
+                raise InvalidRequestError(
+                    f"thread {self._owner.thread_id}: run.respond needs interrupt_id= when "
+                    f"{len(outstanding)} interrupts are outstanding {ids}"
+                )
+            chosen = outstanding[0]
+        else:
+            found = [item for item in outstanding if item["interrupt_id"] == interrupt_id]
+            if not found:
+                raise InvalidRequestError(
+                    f"thread {self._owner.thread_id}: no outstanding interrupt {interrupt_id!r} "
+                    f"(outstanding: {[item['interrupt_id'] for item in outstanding]})"
+                )
+            chosen = found[0]
+        result = self._owner._command(
+            "input.respond",
+            {"interrupt_id": chosen["interrupt_id"], "namespace": chosen["namespace"], "response": response},
+        )
+        self._owner._begin_turn(None, resumes=self._owner.run_id)
+        return result
+
+
+class ThreadAgent:
+    """``thread.agent``: the stream's assistant."""
+
+    def __init__(self, owner: ThreadStream) -> None:
+        self._owner = owner
+
+    def get_tree(
+        self,
+        *,
+        xray: int | bool = False,
+        headers: Mapping[str, str] | None = None,
+        params: QueryParamTypes | None = None,
+    ) -> dict[str, list[dict[str, Any]]]:
+        """The assistant's graph (``GET /assistants/{id}/graph``), as ``assistants.get_graph``."""
+        owner = self._owner
+        options = owner._options if headers is None and params is None else owner._transport.options(
+            headers={**owner._options.headers, **(headers or {})}, params=params)
+        response = owner._transport.request(
+            "GET", path("assistants", owner.assistant_id, "graph"), options,
+            params={"xray": xray} if xray else None,
+        )
+        graph: dict[str, list[dict[str, Any]]] = owner._transport.read_json(response, options)
+        return graph
+
+
+class ThreadStream:
+    """One thread's events over the thread-centric protocol: ``client.threads.stream(...)``.
+
+    Use it as a context manager; start a run with ``thread.run.start(input=...)``, then read
+    its events through a projection: ``values`` (the state after each step), ``messages``
+    (each model message as it streams), ``tool_calls``, ``extensions[name]`` (a custom
+    channel), ``events`` (every event) or ``subscribe(channels, ...)``. Each projection walks
+    the whole run from its start and ends when the run finishes or pauses at an interrupt; a
+    new iteration after ``run.respond(...)`` follows the resumed run. ``output`` waits for the
+    run and returns the thread's state.
+
+    Examples:
+        >>> with client.threads.stream(assistant_id="tokens") as thread:
+        ...     run = thread.run.start(input={"messages": [{"role": "human", "content": "hi"}]})
+        ...     for message in thread.messages:
+        ...         for piece in message.text:  # as the model streams it
+        ...             print(repr(piece), end=" ")
+        ...     state = thread.output
+        'Hello' ' ' 'Bagatur!' ' ' 'Nice' ' ' 'to' ' ' 'meet' ' ' 'you.'
+        >>> state["messages"][-1]["content"]  # the model's content blocks, as the server stores them
+        [{'type': 'text', 'text': 'Hello Bagatur! Nice to meet you.', 'index': 0}]
+
+    Attributes:
+        thread_id: the thread (minted here when none was given; ``run.start`` creates it).
+        assistant_id: the assistant every run of this stream uses.
+        run: ``start(...)`` and ``respond(...)``.
+        agent: ``get_tree(...)``, the assistant's graph.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        thread_id: str | None,
+        assistant_id: str,
+        options: RequestOptions,
+        run_start_timeout: float | None = None,
+    ) -> None:
+        self.thread_id = thread_id if thread_id is not None else str(uuid.uuid4())
+        self.assistant_id = assistant_id
+        self._explicit_thread = thread_id is not None
+        self._transport = transport
+        self._options = options
+        self._run_start_timeout = run_start_timeout
+        self.run = ThreadRun(self)
+        self.agent = ThreadAgent(self)
+        self.values = ValuesProjection(self)
+        self.messages = MessagesProjection(self)
+        self.tool_calls = ToolCallsProjection(self)
+        self.extensions = ExtensionsProjection(self)
+        self._command_ids = 0
+        self._lock = threading.RLock()
+        self._entered = False
+        self._closed = False
+        # The current turn: the events of the run being followed, from its start.
+        self._turn = 0
+        self._events: list[Event] = []
+        self._turn_started = False
+        self._turn_ended = False
+        self._expected_run: str | None = None
+        self._run_id: str | None = None
+        self._terminal: Event | None = None
+        self._turn_deadline: float | None = None
+        self._interrupts: list[InterruptPayload] = []
+        self._resumes: str | None = None  # the interrupted run that ``respond`` resumed
+        self._last_event_at = time.monotonic()
+        self._replayed_for_stall = False
+        # The connection.
+        self._response: requests.Response | None = None
+        self._reader: Iterator[Event | None] | None = None
+        self._last_seq: int | None = None
+        self._seen: set[str] = set()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> ThreadStream:
+        if self._closed:
+            raise StreamClosedError("this ThreadStream is closed; open another with client.threads.stream()")
+        self._entered = True
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection. Idempotent; the run itself goes on on the server."""
+        self._closed = True
+        response, self._response, self._reader = self._response, None, None
+        if response is not None:
+            response.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else ("ended" if self._turn_ended else "open")
+        return f"<ThreadStream thread={self.thread_id} assistant={self.assistant_id!r} {state}>"
+
+    # -- what the caller reads -----------------------------------------------------------------
+
+    @property
+    def run_id(self) -> str | None:
+        """The run being followed, once known."""
+        return self._run_id
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the run stopped at an interrupt. Waits for the run to finish or pause."""
+        self._drain()
+        return bool(self._terminal is not None and _lifecycle(self._terminal) == "interrupted")
+
+    @property
+    def interrupts(self) -> list[InterruptPayload]:
+        """The interrupts the run waits on (``interrupt_id``, ``value``, ``namespace``); waits
+        for the run to finish or pause, like ``interrupted``."""
+        self._drain()
+        return list(self._interrupts) if self.interrupted else []
+
+    @property
+    def output(self) -> Any:
+        """The thread's state values once the run has finished (or paused at an interrupt).
+
+        With no run started on this stream, the thread's latest run is waited for (if one is
+        going on) and its state returned.
+
+        Raises:
+            RunError: the run failed; the server's error type and message are in it.
+        """
+        if self._turn == 0:
+            self._attach()
+        self._drain()
+        if self._terminal is not None and _lifecycle(self._terminal) == "failed":
+            raise self._failure()
+        response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
+        state = self._transport.read_json(response, self._options)
+        return state.get("values") if isinstance(state, dict) else state
+
+    @property
+    def events(self) -> Iterator[Event]:
+        """Every event of the run, raw, as the server sent it."""
+        return self._walk()
+
+    def subscribe(
+        self,
+        channels: Sequence[str],
+        *,
+        namespaces: Sequence[Sequence[str]] | None = None,
+        depth: int | None = None,
+    ) -> Iterator[Event]:
+        """The run's events on ``channels`` (``"values"``, ``"messages"``, ``"tools"``,
+        ``"custom:<name>"``...), in namespaces starting with one of ``namespaces``, at most
+        ``depth`` levels below them.
+
+        Raises:
+            InvalidRequestError: an unknown channel (nothing is read).
+        """
+        if isinstance(channels, str):
+            channels = [channels]
+        unknown = [c for c in channels if c not in CHANNELS and not (isinstance(c, str) and c.startswith("custom:"))]
+        if unknown or not channels:
+            raise InvalidRequestError(f"unknown channel(s) {unknown or channels}; expected some of {CHANNELS} "
+                                      "or 'custom:<name>'")
+        wanted = list(channels)
+        return (event for event in self._walk() if matches(event, wanted, namespaces, depth))
+
+    # -- the turn ------------------------------------------------------------------------------
+
+    def _begin_turn(self, run_id: str | None, *, resumes: str | None = None) -> None:
+        with self._lock:
+            self._resumes = resumes
+            self._last_event_at = time.monotonic()
+            self._replayed_for_stall = False
+            self._turn += 1
+            self._events = []
+            self._turn_started = False
+            self._turn_ended = False
+            self._terminal = None
+            self._interrupts = []
+            self._expected_run = run_id
+            self._run_id = run_id
+            self._turn_deadline = (
+                None if self._run_start_timeout is None else time.monotonic() + self._run_start_timeout
+            )
+
+    def _attach(self) -> None:
+        """Follow the thread's latest run: the case of a stream opened on an existing thread.
+
+        A run still pending or running is followed on the connection. A finished one is not
+        replayed (the server may no longer have its events): the turn is over at once, and its
+        outcome and interrupts are read from the API.
+        """
+        if not self._explicit_thread:
+            raise InvalidRequestError(
+                f"thread {self.thread_id}: no run started on this stream; call thread.run.start() first"
+            )
+        response = self._transport.request(
+            "GET", path("threads", self.thread_id, "runs"), self._options, params={"limit": 1}
+        )
+        runs = self._transport.read_json(response, self._options)
+        latest = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else {}
+        self._begin_turn(str(latest["run_id"]) if latest.get("run_id") else None)
+        if latest.get("status") not in _GOING:
+            self._end_turn_from(latest)
+
+    def _end_turn_from(self, run: Mapping[str, Any]) -> None:
+        """End the turn with what the API says of its run, which has stopped: its outcome from
+        the run's status, its interrupts from the thread's state (an interrupted run's status
+        is ``success`` on ``langgraph dev``)."""
+        status = run.get("status")
+        phase = {"error": "failed", "timeout": "failed", "interrupted": "interrupted"}.get(str(status), "completed")
+        self._terminal = {"method": "lifecycle", "params": {"namespace": [], "data": {"event": phase}}}
+        self._interrupts = []
+        if phase == "interrupted" or status == "success":
+            response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
+            state = self._transport.read_json(response, self._options)
+            for item in state.get("interrupts") or [] if isinstance(state, dict) else []:
+                if isinstance(item, dict) and item.get("id"):
+                    self._interrupts.append({"interrupt_id": str(item["id"]), "value": item.get("value"),
+                                             "namespace": list(item.get("ns") or [])})
+            if self._interrupts:
+                self._terminal["params"]["data"]["event"] = "interrupted"
+        self._turn_ended = True
+
+    def _followed_run(self) -> dict[str, Any] | None:
+        """The run this turn follows, as the API has it; ``None`` while it is not known yet."""
+        if self._expected_run:
+            url_path = path("threads", self.thread_id, "runs", self._expected_run)
+            response = self._transport.request("GET", url_path, self._options)
+            run = self._transport.read_json(response, self._options)
+            return run if isinstance(run, dict) else None
+        response = self._transport.request(
+            "GET", path("threads", self.thread_id, "runs"), self._options, params={"limit": 1}
+        )
+        runs = self._transport.read_json(response, self._options)
+        latest = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
+        if latest is None or latest.get("run_id") in (None, self._resumes):
+            return None  # the resumed run is not there yet
+        return latest
+
+    def _check_stalled(self) -> None:
+        """Called at a heartbeat: after ``STALL_SECONDS`` with no event, make sure the run is
+        still going.
+
+        ``langgraph dev`` 0.16.7 can fail to send a run's events on a connection that is
+        already open (seen once: a resumed run's whole lifecycle never came, heartbeats only),
+        while a new connection replays them. So when the run has stopped, reconnect once
+        (with ``since``, the replay brings only the missed events); if the end still does not
+        come, take it from the API. Never wait for events that will not arrive.
+        """
+        if time.monotonic() - self._last_event_at < STALL_SECONDS:
+            return
+        self._last_event_at = time.monotonic()  # once per quiet period
+        run = self._followed_run()
+        if run is None or run.get("status") in _GOING:
+            return
+        if not self._replayed_for_stall:
+            self._replayed_for_stall = True
+            self._disconnect()
+            return
+        self._run_id = self._run_id or (str(run["run_id"]) if run.get("run_id") else None)
+        self._end_turn_from(run)
+
+    def _walk(self, start: int = 0) -> Iterator[Event]:
+        """Yield the current turn's events from ``start``, reading more when caught up."""
+        for _index, event in self._walk_indexed(start):
+            yield event
+
+    def _walk_indexed(self, start: int = 0) -> Iterator[tuple[int, Event]]:
+        if not self._entered:
+            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
+        if self._turn == 0:
+            self._attach()
+        turn = self._turn
+        index = start
+        while turn == self._turn:  # a new run.start or respond ends the walks of the last run
+            if index < len(self._events):
+                yield index, self._events[index]
+                index += 1
+            elif not self._read_one():
+                return
+
+    def _drain(self) -> None:
+        if self._turn == 0:
+            return
+        while self._read_one():
+            pass
+
+    def _read_one(self) -> bool:
+        """Append the turn's next event; ``False`` when the turn is over."""
+        with self._lock:
+            turn, known = self._turn, len(self._events)
+            while turn == self._turn and len(self._events) == known:
+                if self._turn_ended:
+                    return False
+                if self._closed:
+                    raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+                event = self._next_event()
+                if event is not None:
+                    self._last_event_at = time.monotonic()
+                    self._take(event)
+                else:
+                    self._check_stalled()
+            return True
+
+    def _take(self, event: Event) -> None:
+        phase = _lifecycle(event)
+        if not self._turn_started:
+            run_id = _run_id_of(event)
+            if phase not in _STARTED or (self._expected_run and run_id and run_id != self._expected_run):
+                return  # an earlier run's event, replayed
+            self._turn_started = True
+            self._run_id = self._run_id or run_id
+        self._events.append(event)
+        if event.get("method") == "input.requested":
+            data = data_of(event) or {}
+            if isinstance(data.get("interrupt_id"), str):
+                # The protocol names the interrupt's value ``payload``; ``value`` is the SDK's key.
+                value = data["payload"] if "payload" in data else data.get("value")
+                self._interrupts.append(
+                    {"interrupt_id": data["interrupt_id"], "value": value, "namespace": namespace_of(event)}
+                )
+        if phase in _TERMINAL:
+            self._terminal = event
+            self._turn_ended = True
+
+    def _failure(self) -> StatelessClientError:
+        """The ``RunError`` for a failed run, with the server's error (from ``/join``)."""
+        data = data_of(self._terminal or {}) or {}
+        run_id = self._run_id
+        if data.get("error"):
+            return RunError(run_id=run_id, error="Error", detail=str(data["error"]))
+        if run_id:
+            url_path = path("threads", self.thread_id, "runs", run_id, "join")
+            response = self._transport.request("GET", url_path, self._options)
+            body = self._transport.read_json(response, self._options)
+            if isinstance(body, dict) and body.get("__error__") is not None:
+                return run_error(body["__error__"], run_id=run_id, method="GET", url=response.url,
+                                 response=response)
+        return RunError(run_id=run_id, error="Error", detail="the run failed (the server sent no detail)")
+
+    # -- the wire ------------------------------------------------------------------------------
+
+    def _events_url(self) -> str:
+        return self._transport.url(path("threads", self.thread_id, "stream", "events"))
+
+    def _command(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if not self._entered:
+            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
+        if self._closed:
+            raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+        with self._lock:
+            self._command_ids += 1
+            command_id = self._command_ids
+        url_path = path("threads", self.thread_id, "commands")
+        response = self._transport.request(
+            "POST", url_path, self._options, json={"id": command_id, "method": method, "params": params},
+            retry=Retry.STARTS_RUN,
+        )
+        answer = self._transport.read_json(response, self._options, empty_ok=True)
+        if answer is None:
+            return {}
+        url = response.url
+        if not isinstance(answer, dict) or answer.get("type") not in ("success", "error"):
+            raise InvalidResponseError(f"POST {url}: not a command answer: {answer!r:.200}", method="POST",
+                                       url=url, snippet=snippet(repr(answer)))
+        if answer["type"] == "error":
+            raise command_error(answer, command=method, thread_id=self.thread_id, url=url, response=response)
+        result = answer.get("result")
+        return result if isinstance(result, dict) else {}
+
+    def _next_event(self) -> Event | None:
+        """The connection's next event (``None`` at a heartbeat); reconnects after a drop."""
+        attempts = 0
+        while True:
+            if self._turn_deadline is not None and not self._turn_started and time.monotonic() > self._turn_deadline:
+                raise APITimeoutError(
+                    f"run {self._run_id or '(next)'} on thread {self.thread_id} did not start within "
+                    f"run_start_timeout={self._run_start_timeout} s", method="POST", url=self._events_url(),
+                )
+            if self._reader is None:
+                self._connect()
+            assert self._reader is not None
+            try:
+                event = next(self._reader)
+            except StopIteration:
+                reason = "the server closed the connection"
+            except _DROPS as exc:
+                if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+                    raise connection_error(exc, "POST", self._events_url(), self._options.timeout) from exc
+                if self._closed:
+                    raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed") from None
+                reason = f"the connection dropped ({type(exc).__name__}: {exc})"
+            else:
+                if event is None:
+                    return None
+                event_id = event.get("event_id")
+                if isinstance(event_id, str):
+                    if event_id in self._seen:
+                        continue
+                    self._seen.add(event_id)
+                seq = event.get("seq")
+                if isinstance(seq, int) and (self._last_seq is None or seq > self._last_seq):
+                    self._last_seq = seq
+                return event
+            self._disconnect()
+            if attempts >= MAX_RESUME_ATTEMPTS:
+                raise StreamInterruptedError(
+                    method="POST", url=self._events_url(), run_id=self._run_id, events_delivered=len(self._events),
+                    reason=f"{reason}; gave up after {attempts} reconnects",
+                )
+            self._transport.sleep(retry_delay(attempts))
+            attempts += 1
+
+    def _disconnect(self) -> None:
+        response, self._response, self._reader = self._response, None, None
+        if response is not None:
+            response.close()
+
+    def _connect(self) -> None:
+        body: dict[str, Any] = {"channels": list(CHANNELS)}
+        if self._last_seq is not None:
+            body["since"] = self._last_seq  # the server replays the events after it
+        options = self._options.with_headers({"accept": "text/event-stream", "cache-control": "no-store"})
+        response = self._transport.request(
+            "POST", path("threads", self.thread_id, "stream", "events"), options, json=body, stream=True,
+            retry=Retry.SAFE,
+        )
+        check_event_stream(response)
+        self._response = response
+        self._reader = self._events_of(response)
+
+    def _events_of(self, response: requests.Response) -> Iterator[Event | None]:
+        decoder = EventDecoder(max_event_size=self._transport.max_event_size, comments=True)
+        url = response.url
+        try:
+            for kind, data, _last_id, _retry in decoder.events(iter_body(response)):
+                if kind == COMMENT:
+                    yield None  # a heartbeat: lets a deadline be checked
+                    continue
+                try:
+                    value = _json.loads(data) if len(data) < 1024 * 1024 else json.loads(data)
+                except _json.JSONDecodeError:
+                    raise InvalidResponseError(f"POST {url}: event data is not JSON: {snippet(data)!r}",
+                                               method="POST", url=url, snippet=snippet(data)) from None
+                if not isinstance(value, dict):
+                    raise InvalidResponseError(f"POST {url}: event data is not an object: {snippet(data)!r}",
+                                               method="POST", url=url, snippet=snippet(data))
+                if value.get("type") == "error":
+                    # The server's last word before it closes a stream whose read failed.
+                    raise command_error(value, command="stream/events", thread_id=self.thread_id, url=url,
+                                        response=None)
+                yield value
+        except EventLineTooLong as exc:
+            raise InvalidResponseError(f"POST {url}: {exc}", method="POST", url=url, snippet=exc.snippet) from None
+        finally:
+            response.close()
