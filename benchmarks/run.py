@@ -208,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
             table.add(label, "wait_cpu_ms", results, LOWER, "{:.2f}")
             table.add(label, "stream_ms", results, LOWER, "{:.1f}")
             table.add(label, "stream_cpu_ms", results, LOWER, "{:.2f}")
+            results = alternate(REAL_CLIENTS, plan["real_rounds"], "thread_stream", server.url, plan["roundtrip"])
+            label = "langgraph dev, threads.stream: start a run, read values and output"
+            table.add(label, "run_ms", results, LOWER, "{:.1f}")
+            table.add(label, "cpu_ms", results, LOWER, "{:.2f}")
+            table.add(label, "threads_left", results, LOWER, "{:.0f}", ratio=False)
             spec = plan["shared"]
             results = alternate(REAL_CLIENTS, 1, "shared", server.url, spec)
             label = f"langgraph dev, {spec['threads']} threads share a client"

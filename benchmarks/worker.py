@@ -150,6 +150,28 @@ def roundtrip(client_name: str, url: str, params: dict[str, Any]) -> dict[str, f
     return results
 
 
+def thread_stream(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
+    """``threads.stream``: a run started with a command, its ``values`` read, then ``output``,
+    one new thread per run; and the threads the process has at the end (the SDK fans events out
+    in background threads)."""
+    import threading
+
+    client = _real_client(client_name, url)
+    data = {"messages": [{"role": "user", "content": "hi"}]}
+    times, cpu = [], []
+    for _ in range(params["runs"]):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with client.threads.stream(assistant_id="agent") as thread:
+            thread.run.start(input=data)
+            steps = [values for values in thread.values if values]
+            output = thread.output
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
+        assert steps and output["messages"][-1]["content"] == "echo: hi", (steps, output)
+    return {"run_ms": sorted(times)[len(times) // 2], "cpu_ms": sorted(cpu)[len(cpu) // 2],
+            "threads_left": threading.active_count() - 1}
+
+
 def shared(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
     """``threads`` threads share one client, each doing ``runs`` waits and an early-closed stream."""
     import logging
@@ -207,7 +229,7 @@ def many(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]
 
 
 SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
-REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "shared": shared, "many": many}
+REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "thread_stream": thread_stream, "shared": shared, "many": many}
 
 
 def main() -> None:
