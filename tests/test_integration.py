@@ -169,6 +169,21 @@ def test_background_stateless_run_get_join(client: Client) -> None:
     assert caught.value.status_code == 404 and caught.value.detail == "Run not found"
 
 
+def test_delete_removes_a_thread_s_run_and_keeps_the_others(client: Client, seed_input: dict[str, Any]) -> None:
+    thread = client.threads.create()
+    kept = client.runs.create(thread.thread_id, "agent", input=seed_input)
+    client.runs.join(thread.thread_id, kept.run_id)
+    gone = client.runs.create(thread.thread_id, "agent", input=seed_input)
+    client.runs.join(thread.thread_id, gone.run_id)
+    assert client.runs.delete(thread.thread_id, gone.run_id) is None
+    with pytest.raises(NotFoundError):
+        client.runs.get(thread.thread_id, gone.run_id)
+    assert [run.run_id for run in client.runs.list(thread.thread_id)] == [kept.run_id]
+    with pytest.raises(NotFoundError):  # already deleted
+        client.runs.delete(thread.thread_id, gone.run_id)
+    client.threads.delete(thread.thread_id)
+
+
 def test_create_batch(client: Client, seed_input: dict[str, Any]) -> None:
     keep = {"on_completion": "keep"}  # else a run that ends before its join takes its thread with it
     runs = client.runs.create_batch(
