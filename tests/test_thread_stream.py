@@ -169,9 +169,13 @@ def test_subscribe_filters_channels_and_namespaces(client: Client) -> None:
 
 
 def test_agent_get_tree_is_the_assistant_graph(client: Client) -> None:
-    with client.threads.stream(assistant_id="agent") as thread:
-        tree = thread.agent.get_tree()
-    assert tree == client.assistants.get_graph("agent")
+    with client.threads.stream(assistant_id="subgraph") as thread:
+        tree, drawn_through = thread.agent.get_tree(), thread.agent.get_tree(xray=True)
+    assert tree == client.assistants.get_graph("subgraph")
+    assert drawn_through == client.assistants.get_graph("subgraph", xray=True) != tree
+    assert "child:child_node" in [node["id"] for node in drawn_through["nodes"]]
+    with pytest.raises(StreamClosedError):
+        thread.agent.get_tree()
 
 
 def test_bad_arguments_are_refused_before_anything_is_sent(client: Client) -> None:

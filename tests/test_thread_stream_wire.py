@@ -57,6 +57,8 @@ def sse(*frames: bytes, then: str = "close") -> Any:
             conn.chunk(frame)
         if then == "reset":
             conn.reset()
+        elif then == "cut mid-chunk":  # a chunk announced longer than what comes before the close
+            conn.send(b"400\r\nevent: values\ndata: {")
         elif then == "close":
             conn.end_chunks()
             conn.wait_for_client_close()
@@ -122,6 +124,21 @@ def test_a_dropped_connection_reconnects_after_the_last_seq(make_client: Any, sl
         sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="reset"),
         # The server replays from ``since``; an event already seen (same event_id) is dropped.
         sse(event(2, "values", {"n": 1}), event(3, "values", {"n": 2}), lifecycle(4, "completed")),
+    )
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            assert list(thread.values) == [{"n": 1}, {"n": 2}]
+    assert json.loads(script.requests[2].body)["since"] == 2
+    assert len(sleeps) == 1
+
+
+def test_a_body_cut_inside_a_chunk_reconnects_too(make_client: Any, sleeps: list[float]) -> None:
+    script = ScriptedServer(
+        command_answer({"run_id": RUN_ID}),
+        sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="cut mid-chunk"),
+        sse(event(3, "values", {"n": 2}), lifecycle(4, "completed")),
     )
     with script:
         client = make_client(script.url)

@@ -52,13 +52,13 @@ MAX_RESUME_ATTEMPTS = 5
 _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_id>[^/?#]+)")
 _MAX_THREAD_PROBES = 10
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
-_DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
 # orjson copies its whole input before it builds the result, so a big event peaked at ~3x its
 # size with orjson against ~2x with the standard library, which parses a ``str`` in place (and
 # is as fast on the string-heavy documents big LangGraph events are). Events of this many
 # characters or more are parsed with ``json``.
-_BIG_JSON = 1024 * 1024
+BIG_JSON = 1024 * 1024
 
 #: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
 PartT = TypeVar("PartT")
@@ -349,7 +349,7 @@ class _EventSource:
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:
-                        value = loads(data) if len(data) < _BIG_JSON else loads_big(data)
+                        value = loads(data) if len(data) < BIG_JSON else loads_big(data)
                     except decode_errors:
                         value = self._not_json(event, data)
                     if event in _CONTROL_EVENTS:
@@ -388,7 +388,7 @@ class _EventSource:
                 raise InvalidResponseError(
                     f"{self.method} {self.url}: {exc}", method=self.method, url=self.url, snippet=exc.snippet
                 ) from None
-            except _DROPS as exc:
+            except DROPS as exc:
                 reason = f"the connection dropped ({type(exc).__name__}: {exc})"
             finally:
                 self.response.close()

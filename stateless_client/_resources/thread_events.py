@@ -24,6 +24,7 @@ __all__ = [
     "matches",
     "namespace_of",
     "data_of",
+    "root_event_kind",
 ]
 
 #: Every channel the server offers. ``custom`` covers every ``custom:<name>`` channel.
@@ -52,6 +53,16 @@ def namespace_of(event: Event) -> list[str]:
     params = event.get("params")
     namespace = params.get("namespace") if isinstance(params, dict) else None
     return namespace if isinstance(namespace, list) else []
+
+
+def root_event_kind(event: Event, method: str) -> str | None:
+    """``data.event`` of a root-graph event of ``method`` (``"running"`` of a lifecycle event,
+    ``"message-start"`` of a messages event...), else ``None``."""
+    if event.get("method") != method or namespace_of(event):
+        return None
+    data = data_of(event)
+    kind = data.get("event") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 def channel_of(event: Event) -> str | None:

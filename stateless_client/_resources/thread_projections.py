@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .thread_events import Event, MessageStream, ToolCall, channel_of, data_of, namespace_of
+from .thread_events import Event, MessageStream, ToolCall, channel_of, data_of, namespace_of, root_event_kind
 
 if TYPE_CHECKING:
     from .thread_stream import ThreadStream
@@ -42,17 +42,9 @@ class MessagesProjection:
 
     def __iter__(self) -> Iterator[MessageStream]:
         for index, event in self._owner._walk_indexed():
-            if _root_message_event(event) == "message-start":
+            if root_event_kind(event, "messages") == "message-start":
                 # The message reads its own events with a cursor of its own, from here on.
                 yield MessageStream(event, _message_reader(self._owner._walk(start=index + 1)))
-
-
-def _root_message_event(event: Event) -> str | None:
-    if event.get("method") != "messages" or namespace_of(event):
-        return None
-    data = data_of(event)
-    kind = data.get("event") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else None
 
 
 def _message_reader(walk: Iterator[Event]) -> Any:
@@ -64,7 +56,7 @@ def _message_reader(walk: Iterator[Event]) -> Any:
     """
     def read_more() -> Event | None:
         for event in walk:
-            kind = _root_message_event(event)
+            kind = root_event_kind(event, "messages")
             if kind == "message-start":
                 return None
             if kind is not None:

@@ -39,11 +39,12 @@ from .._exceptions import (
 from .._http.body import iter_body
 from .._http.failures import connection_error
 from .._http.retries import Retry, retry_delay
-from .._http.stream import MAX_RESUME_ATTEMPTS, check_event_stream
+from .._http.stream import BIG_JSON, DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
 from .._http.urls import path
 from ..sse import COMMENT, EventDecoder, EventLineTooLong
 from ..types import QueryParamTypes
-from .thread_events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of
+from .assistants import Assistants
+from .thread_events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of, root_event_kind
 from .thread_projections import (
     ExtensionsProjection,
     MessagesProjection,
@@ -66,8 +67,6 @@ _SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
 # waited for is looked up (see ``ThreadStream._check_stalled``).
 STALL_SECONDS = 4.0
 _GOING = frozenset({"pending", "running"})
-_DROPS = (urllib3.exceptions.HTTPError, OSError, requests.exceptions.ChunkedEncodingError,
-          requests.exceptions.ConnectionError)
 
 
 def _run_id_of(event: Event) -> str | None:
@@ -77,11 +76,7 @@ def _run_id_of(event: Event) -> str | None:
 
 def _lifecycle(event: Event) -> str | None:
     """The phase of a root-graph lifecycle event (``"running"``, ``"completed"``...), else ``None``."""
-    if event.get("method") != "lifecycle" or namespace_of(event):
-        return None
-    data = data_of(event)
-    phase = data.get("event") if isinstance(data, dict) else None
-    return phase if isinstance(phase, str) else None
+    return root_event_kind(event, "lifecycle")
 
 
 class ThreadRun:
@@ -167,16 +162,14 @@ class ThreadAgent:
         headers: Mapping[str, str] | None = None,
         params: QueryParamTypes | None = None,
     ) -> dict[str, list[dict[str, Any]]]:
-        """The assistant's graph (``GET /assistants/{id}/graph``), as ``assistants.get_graph``."""
+        """The assistant's graph: ``client.assistants.get_graph`` with the stream's headers,
+        timeout and retries (``headers`` here are added to the stream's)."""
         owner = self._owner
-        options = owner._options if headers is None and params is None else owner._transport.options(
-            headers={**owner._options.headers, **(headers or {})}, params=params)
-        response = owner._transport.request(
-            "GET", path("assistants", owner.assistant_id, "graph"), options,
-            params={"xray": xray} if xray else None,
+        owner._ensure_open()
+        return Assistants(owner._transport).get_graph(
+            owner.assistant_id, xray=xray, headers={**owner._headers, **(headers or {})}, params=params,
+            timeout=owner._options.timeout, max_retries=owner._options.max_retries,
         )
-        graph: dict[str, list[dict[str, Any]]] = owner._transport.read_json(response, options)
-        return graph
 
 
 class ThreadStream:
@@ -215,6 +208,7 @@ class ThreadStream:
         thread_id: str | None,
         assistant_id: str,
         options: RequestOptions,
+        headers: Mapping[str, str] | None = None,
         run_start_timeout: float | None = None,
     ) -> None:
         self.thread_id = thread_id if thread_id is not None else str(uuid.uuid4())
@@ -222,6 +216,7 @@ class ThreadStream:
         self._explicit_thread = thread_id is not None
         self._transport = transport
         self._options = options
+        self._headers = dict(headers or {})  # the stream's own, for get_tree (``options`` has them merged)
         self._run_start_timeout = run_start_timeout
         self.run = ThreadRun(self)
         self.agent = ThreadAgent(self)
@@ -272,6 +267,12 @@ class ThreadStream:
         if response is not None:
             response.close()
 
+    def _ensure_open(self) -> None:
+        if not self._entered:
+            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
+        if self._closed:
+            raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("ended" if self._turn_ended else "open")
         return f"<ThreadStream thread={self.thread_id} assistant={self.assistant_id!r} {state}>"
@@ -306,13 +307,13 @@ class ThreadStream:
         Raises:
             RunError: the run failed; the server's error type and message are in it.
         """
+        self._ensure_open()
         if self._turn == 0:
             self._attach()
         self._drain()
         if self._terminal is not None and _lifecycle(self._terminal) == "failed":
             raise self._failure()
-        response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
-        state = self._transport.read_json(response, self._options)
+        state = self._state()
         return state.get("values") if isinstance(state, dict) else state
 
     @property
@@ -373,11 +374,7 @@ class ThreadStream:
             raise InvalidRequestError(
                 f"thread {self.thread_id}: no run started on this stream; call thread.run.start() first"
             )
-        response = self._transport.request(
-            "GET", path("threads", self.thread_id, "runs"), self._options, params={"limit": 1}
-        )
-        runs = self._transport.read_json(response, self._options)
-        latest = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else {}
+        latest = self._latest_run() or {}
         self._begin_turn(str(latest["run_id"]) if latest.get("run_id") else None)
         if latest.get("status") not in _GOING:
             self._end_turn_from(latest)
@@ -391,8 +388,7 @@ class ThreadStream:
         self._terminal = {"method": "lifecycle", "params": {"namespace": [], "data": {"event": phase}}}
         self._interrupts = []
         if phase == "interrupted" or status == "success":
-            response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
-            state = self._transport.read_json(response, self._options)
+            state = self._state()
             for item in state.get("interrupts") or [] if isinstance(state, dict) else []:
                 if isinstance(item, dict) and item.get("id"):
                     self._interrupts.append({"interrupt_id": str(item["id"]), "value": item.get("value"),
@@ -408,14 +404,23 @@ class ThreadStream:
             response = self._transport.request("GET", url_path, self._options)
             run = self._transport.read_json(response, self._options)
             return run if isinstance(run, dict) else None
+        latest = self._latest_run()
+        if latest is None or latest.get("run_id") in (None, self._resumes):
+            return None  # the resumed run is not there yet
+        return latest
+
+    def _latest_run(self) -> dict[str, Any] | None:
+        """The thread's newest run (``GET /threads/{id}/runs?limit=1``), or ``None``."""
         response = self._transport.request(
             "GET", path("threads", self.thread_id, "runs"), self._options, params={"limit": 1}
         )
         runs = self._transport.read_json(response, self._options)
-        latest = runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
-        if latest is None or latest.get("run_id") in (None, self._resumes):
-            return None  # the resumed run is not there yet
-        return latest
+        return runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
+
+    def _state(self) -> Any:
+        """The thread's state, as ``GET /threads/{id}/state`` answers."""
+        response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
+        return self._transport.read_json(response, self._options)
 
     def _check_stalled(self) -> None:
         """Called at a heartbeat: after ``STALL_SECONDS`` with no event, make sure the run is
@@ -446,8 +451,7 @@ class ThreadStream:
             yield event
 
     def _walk_indexed(self, start: int = 0) -> Iterator[tuple[int, Event]]:
-        if not self._entered:
-            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
+        self._ensure_open()
         if self._turn == 0:
             self._attach()
         turn = self._turn
@@ -460,6 +464,7 @@ class ThreadStream:
                 return
 
     def _drain(self) -> None:
+        self._ensure_open()
         if self._turn == 0:
             return
         while self._read_one():
@@ -524,10 +529,7 @@ class ThreadStream:
         return self._transport.url(path("threads", self.thread_id, "stream", "events"))
 
     def _command(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
-        if not self._entered:
-            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
-        if self._closed:
-            raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+        self._ensure_open()
         with self._lock:
             self._command_ids += 1
             command_id = self._command_ids
@@ -564,7 +566,7 @@ class ThreadStream:
                 event = next(self._reader)
             except StopIteration:
                 reason = "the server closed the connection"
-            except _DROPS as exc:
+            except DROPS as exc:
                 if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
                     raise connection_error(exc, "POST", self._events_url(), self._options.timeout) from exc
                 if self._closed:
@@ -618,7 +620,7 @@ class ThreadStream:
                     yield None  # a heartbeat: lets a deadline be checked
                     continue
                 try:
-                    value = _json.loads(data) if len(data) < 1024 * 1024 else json.loads(data)
+                    value = _json.loads(data) if len(data) < BIG_JSON else json.loads(data)
                 except _json.JSONDecodeError:
                     raise InvalidResponseError(f"POST {url}: event data is not JSON: {snippet(data)!r}",
                                                method="POST", url=url, snippet=snippet(data)) from None

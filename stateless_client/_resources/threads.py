@@ -595,7 +595,8 @@ class Threads(Resource):
             path("threads", thread_id)  # refuses "", "." and ".." now, before anything is sent
         return ThreadStream(
             self._transport, thread_id=thread_id, assistant_id=assistant_id,
-            options=self._options(headers, None, timeout, max_retries), run_start_timeout=run_start_timeout,
+            options=self._options(headers, None, timeout, max_retries), headers=headers,
+            run_start_timeout=run_start_timeout,
         )
 
     def join_stream(
