@@ -24,14 +24,19 @@ _AI_TYPES = frozenset({"ai", "AIMessageChunk", "AIMessage"})
 
 
 def content_text(content: Any) -> str:
-    """The text of a message's ``content``: a string, or the text of its content blocks."""
+    """The text of a message's ``content``: a string, or the text of its content blocks.
+
+    Only strings count as text: a text block whose ``text`` is missing, ``null`` or not a
+    string adds nothing (never ``"None"`` or a ``repr``).
+    """
     if isinstance(content, str):
         return content
     if isinstance(content, list):
         return "".join(
-            block if isinstance(block, str) else str(block.get("text", ""))
+            block if isinstance(block, str) else block["text"]
             for block in content
-            if isinstance(block, str) or (isinstance(block, dict) and block.get("type") == "text")
+            if isinstance(block, str)
+            or (isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str))
         )
     return ""
 
@@ -45,8 +50,8 @@ class TextExtractor:
 
     def __init__(self, node: str | None = None) -> None:
         self.node = node
-        self._seen: dict[str, str] = {}  # message id -> its text so far (``messages`` mode)
-        self._nodes: dict[str, str | None] = {}  # message id -> node (``messages/metadata``)
+        self._seen: dict[str | int, str] = {}  # message id -> its text so far (``messages`` mode)
+        self._nodes: dict[str | int, str | None] = {}  # message id -> node (``messages/metadata``)
 
     def feed(self, event: str, data: Any) -> str:
         """The new text in one part (``event``, ``data``), ``""`` when it carries none."""
@@ -64,16 +69,21 @@ class TextExtractor:
                 self._nodes[message_id] = metadata.get("langgraph_node") if isinstance(metadata, dict) else None
             return ""
         if kind in ("messages/partial", "messages/complete") and isinstance(data, list):
-            return "".join(self._delta(message) for message in data if isinstance(message, dict))
+            return "".join(
+                self._delta(message, position) for position, message in enumerate(data) if isinstance(message, dict)
+            )
         return ""
 
     def _wanted(self, metadata: Any) -> bool:
         return self.node is None or (isinstance(metadata, dict) and metadata.get("langgraph_node") == self.node)
 
-    def _delta(self, message: dict[str, Any]) -> str:
+    def _delta(self, message: dict[str, Any], position: int) -> str:
         if message.get("type") not in _AI_TYPES:
             return ""
-        message_id = str(message.get("id"))
+        # A message without an ID is told apart from the others by its place in the list (an
+        # int, which no ID, always a string here, can equal).
+        found_id = message.get("id")
+        message_id: str | int = position if found_id is None else str(found_id)
         if self.node is not None and self._nodes.get(message_id) != self.node:
             return ""
         text = content_text(message.get("content"))
