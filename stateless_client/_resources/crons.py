@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime, tzinfo
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -26,6 +25,7 @@ from ..types import (
     StreamMode,
 )
 from .base import Resource, paginate
+from .run_payload import run_payload
 
 __all__ = ["Crons"]
 
@@ -43,27 +43,6 @@ def _timezone_name(timezone: str | tzinfo | None) -> str | None:
             return name
         raise ValueError(f"cannot name the time zone {timezone!r}: pass a zoneinfo.ZoneInfo or an IANA name")
     raise TypeError(f"timezone must be a str or a tzinfo, not {type(timezone).__name__}")
-
-
-def _warn_checkpoint_during(checkpoint_during: bool | None) -> None:
-    if checkpoint_during is not None:
-        warnings.warn(
-            "checkpoint_during is deprecated (as in the official SDK): use durability instead",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-
-
-def _cron_payload(assistant_id: str, schedule: str, end_time: datetime | None, timezone: str | tzinfo | None,
-                  **fields: Any) -> dict[str, Any]:
-    """The JSON body of a new cron; ``None`` values are dropped so the server's defaults apply."""
-    return drop_none({
-        "schedule": schedule,
-        "assistant_id": assistant_id,
-        "end_time": end_time.isoformat() if end_time else None,
-        "timezone": _timezone_name(timezone),
-        **fields,
-    })
 
 
 class Crons(Resource):
@@ -131,9 +110,9 @@ class Crons(Resource):
             (True, '0 9 * * 1', True)
             >>> client.crons.delete(cron.cron_id)
         """
-        _warn_checkpoint_during(checkpoint_during)
-        body = _cron_payload(
-            assistant_id, schedule, end_time, timezone, input=input, config=config, metadata=metadata,
+        body = run_payload(
+            assistant_id, schedule=schedule, end_time=end_time.isoformat() if end_time else None,
+            timezone=_timezone_name(timezone), input=input, config=config, metadata=metadata,
             context=context, interrupt_before=interrupt_before, interrupt_after=interrupt_after,
             checkpoint_during=checkpoint_during, webhook=webhook, multitask_strategy=multitask_strategy,
             enabled=enabled, stream_mode=stream_mode, stream_subgraphs=stream_subgraphs,
@@ -190,9 +169,9 @@ class Crons(Resource):
             (None, '*/30 * * * *', {'team': 'ops'})
             >>> client.crons.delete(cron.cron_id)
         """
-        _warn_checkpoint_during(checkpoint_during)
-        body = _cron_payload(
-            assistant_id, schedule, end_time, timezone, input=input, config=config, metadata=metadata,
+        body = run_payload(
+            assistant_id, schedule=schedule, end_time=end_time.isoformat() if end_time else None,
+            timezone=_timezone_name(timezone), input=input, config=config, metadata=metadata,
             context=context, interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
             checkpoint_during=checkpoint_during, on_run_completed=on_run_completed,
             multitask_strategy=multitask_strategy, enabled=enabled, stream_mode=stream_mode,
