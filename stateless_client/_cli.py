@@ -10,7 +10,7 @@
 The server is ``--url``, else ``$LANGGRAPH_URL``, else ``http://127.0.0.1:2024``; the API key is
 ``--api-key``, else the environment variables the library reads (``LANGGRAPH_API_KEY``, ...).
 Each failure prints one line on stderr and exits with its own code (``EXIT_CODES``); Ctrl-C
-cancels the run on the server and exits with 130.
+stops the run on the server, says what the server confirmed, and exits with 130.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from typing import IO, Any, Iterator, Sequence
 
 from ._client import DEFAULT_URL, Client, get_client
 from ._config import NOT_GIVEN
-from ._exceptions import APIConnectionError, APIStatusError, RunError, StatelessClientError
+from ._exceptions import APIConnectionError, APIStatusError, NotFoundError, RunError, StatelessClientError
+from ._http.stream import RunStream
 from .types import RunCreateMetadata
 
 __all__ = ["main", "EXIT_CODES", "URL_ENV_VAR"]
@@ -40,6 +41,8 @@ DEMO_INPUT = {"messages": [{"role": "user", "content": "Hello! My name is Bagatu
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if sys.stdout is None:  # started with its standard output closed (``>&-``): nowhere to print
+        return _fail("error: standard output is closed", "error")
     try:
         if args.command == "demo":
             with _demo_server(args.url) as url:
@@ -61,12 +64,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (StatelessClientError, ValueError, OSError, RuntimeError) as exc:
         return _fail(f"error: {exc}", "error")
     except KeyboardInterrupt:
-        return _fail("interrupted: the run was cancelled", "interrupted")
+        return _fail("interrupted", "interrupted")
+    except _Interrupted as stopped:
+        return _fail(f"interrupted: {stopped}", "interrupted")
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during a run; the message says what became of the run, as the server confirmed."""
 
 
 def _run(client: Client, args: argparse.Namespace) -> int:
     payload = _read_input(args.input)
     created: list[RunCreateMetadata] = []
+    stream: RunStream[Any] | None = None
     try:
         if args.command == "wait":
             state = client.runs.wait(args.thread, args.assistant, input=payload, on_run_created=created.append)
@@ -78,12 +88,31 @@ def _run(client: Client, args: argparse.Namespace) -> int:
             with stream:
                 _print_stream(stream, sys.stdout, text=args.text)
     except KeyboardInterrupt:
-        for run in created:
-            if run["thread_id"] is not None:
-                with contextlib.suppress(StatelessClientError):
-                    client.runs.cancel(run["thread_id"], run["run_id"], max_retries=0, timeout=5)
-        raise
+        # The connection is closed by now; a second Ctrl-C while the run is stopped ends at once.
+        raise _Interrupted(_stop(client, created[0] if created else None, stream)) from None
     return EXIT_CODES["ok"]
+
+
+def _stop(client: Client, run: RunCreateMetadata | None, stream: RunStream[Any] | None) -> str:
+    """Make sure the interrupted run stops, and say only what the server confirmed."""
+    if run is None:
+        return "no run was started (the server had not accepted one yet)"
+    run_id, thread_id = run["run_id"], run["thread_id"]
+    try:
+        if thread_id is None and stream is not None:  # a stateless stream: its thread is looked up
+            stream._source.cancel_run("interrupt")
+        elif thread_id is not None:
+            status = client.runs.get(thread_id, run_id, max_retries=0, timeout=5).status
+            if status not in ("pending", "running"):
+                return f"run {run_id} had already ended ({status})"
+            client.runs.cancel(thread_id, run_id, max_retries=0, timeout=5)
+        else:
+            return f"run {run_id} was left as it was: the server did not name its thread"
+    except NotFoundError:
+        return f"run {run_id} is no longer running: the server no longer has it"
+    except StatelessClientError as exc:
+        return f"run {run_id} may still be running: cancelling it failed ({exc})"
+    return f"run {run_id} was cancelled"
 
 
 def _print_stream(stream: Any, out: IO[str], *, text: bool) -> None:
@@ -103,6 +132,8 @@ def _read_input(spec: str | None) -> Any:
     if spec is None:
         return None
     if spec == "-":
+        if sys.stdin is None:  # started with standard input closed (``<&-``)
+            raise ValueError("--input -: standard input is closed")
         text = sys.stdin.read()
     elif spec.startswith("@"):
         text = Path(spec[1:]).read_text(encoding="utf-8")
@@ -115,7 +146,8 @@ def _read_input(spec: str | None) -> Any:
 
 
 def _fail(message: str, outcome: str) -> int:
-    print(f"stateless-client: {' '.join(message.split())}", file=sys.stderr)  # one line
+    if sys.stderr is not None:  # closed (``2>&-``): the exit status still tells
+        print(f"stateless-client: {' '.join(message.split())}", file=sys.stderr)  # one line
     return EXIT_CODES[outcome]
 
 
@@ -125,7 +157,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a graph on a LangGraph Platform server (LangSmith Deployment) from the shell.",
         epilog=f"The server: --url, else ${URL_ENV_VAR}, else {DEFAULT_URL}. The API key: --api-key, else "
                "LANGGRAPH_API_KEY, LANGSMITH_API_KEY or LANGCHAIN_API_KEY. Exit status: 0 ok, 1 other error, "
-               "2 usage, 3 the run failed, 4 HTTP error, 5 connection error, 130 Ctrl-C (the run is cancelled).",
+               "2 usage, 3 the run failed, 4 HTTP error, 5 connection error, 130 Ctrl-C (the run is stopped).",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, summary in (("wait", "start a run, wait for it, print its final state as JSON"),

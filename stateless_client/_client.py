@@ -16,6 +16,7 @@ from ._resources.runs import Runs
 from ._resources.store import Store
 from ._resources.threads import Threads
 from .sse import DEFAULT_MAX_EVENT_SIZE
+from .types import DisconnectMode
 
 __all__ = ["Client", "get_client", "DEFAULT_URL"]
 
@@ -47,9 +48,15 @@ class Client:
         max_event_size: the largest server-sent event a stream accepts, in characters
             (each ``data`` line counts 64 more); a larger one raises ``InvalidResponseError``
             instead of filling memory. Default 256 MiB.
+        stateless_on_disconnect: what a stateless run started by ``runs.stream``,
+            ``runs.wait`` or ``runs.wait_many`` does when its caller leaves (Ctrl-C, an
+            exception, a killed process, a closed browser tab), unless the call passes
+            ``on_disconnect``: ``"cancel"`` (default; nobody else can read its result) or
+            ``"continue"`` (the server's default, and the official SDK's).
 
     Raises:
-        ValueError: ``url`` is not an http(s) URL, or ``max_retries`` is negative.
+        ValueError: ``url`` is not an http(s) URL, ``max_retries`` is negative, or
+            ``stateless_on_disconnect`` is neither ``"cancel"`` nor ``"continue"``.
         InvalidRequestError: a header in ``headers``, or the key, that HTTP cannot carry
             (named, never quoted).
 
@@ -77,6 +84,7 @@ class Client:
         max_retries: int = DEFAULT_MAX_RETRIES,
         session: requests.Session | None = None,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+        stateless_on_disconnect: DisconnectMode = "cancel",
     ) -> None:
         self._transport = Transport(
             url,
@@ -87,7 +95,7 @@ class Client:
             session=session,
             max_event_size=max_event_size,
         )
-        self.runs = Runs(self._transport)
+        self.runs = Runs(self._transport, stateless_on_disconnect=stateless_on_disconnect)
         self.threads = Threads(self._transport)
         self.assistants = Assistants(self._transport)
         self.store = Store(self._transport)
@@ -128,6 +136,7 @@ def get_client(
     max_retries: int = DEFAULT_MAX_RETRIES,
     session: requests.Session | None = None,
     max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
+    stateless_on_disconnect: DisconnectMode = "cancel",
 ) -> Client:
     """Return a ``Client``; the same arguments, named as in ``langgraph_sdk.get_sync_client``.
 
@@ -140,5 +149,5 @@ def get_client(
     return Client(
         DEFAULT_URL if url is None else url,
         api_key=api_key, headers=headers, timeout=timeout, max_retries=max_retries, session=session,
-        max_event_size=max_event_size,
+        max_event_size=max_event_size, stateless_on_disconnect=stateless_on_disconnect,
     )

@@ -104,3 +104,13 @@ def test_python_dash_m_is_the_same_command(server: LocalServer) -> None:
     done = subprocess.run([sys.executable, "-m", "stateless_client", "wait", "agent", "--url", server.url,
                            "--input", '{"messages": []}'], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and json.loads(done.stdout)["messages"][-1]["content"] == "echo: "
+
+
+@pytest.mark.parametrize(("redirect", "says"), [
+    ("<&-", "--input -: standard input is closed"),  # nothing to read the input from
+    (">&-", "standard output is closed"),  # nowhere to print: no run is started
+])
+def test_a_closed_standard_stream_is_one_line_not_a_traceback(server: LocalServer, redirect: str, says: str) -> None:
+    done = subprocess.run(["sh", "-c", f'exec "$0" wait agent --input - --url "$1" {redirect}', str(SCRIPT),
+                           server.url], capture_output=True, text=True, timeout=120, check=False)
+    assert (done.returncode, done.stderr) == (EXIT_CODES["error"], f"stateless-client: error: {says}\n")

@@ -231,7 +231,8 @@ def test_same_origin_redirect_is_followed_with_the_key(make_client: Any) -> None
         assert make_client(server.url).runs.wait(None, "agent", input={"x": 1}) == {"answer": 42}
     second = server.requests[1]
     assert (second.method, second.target) == ("POST", "/v2/runs/wait")
-    assert second.headers["x-api-key"] == SECRET and second.body == b'{"assistant_id":"agent","input":{"x":1}}'
+    assert second.headers["x-api-key"] == SECRET and second.body == (
+        b'{"assistant_id":"agent","input":{"x":1},"on_disconnect":"cancel"}')
 
 
 def test_retries_are_logged_at_debug_without_secrets(

@@ -64,10 +64,7 @@ def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterato
         finished = True
         yield END_EVENT
     finally:
-        if not finished and cancel_on_close and not stream.closed:
-            with contextlib.suppress(StatelessClientError):
-                stream.cancel()
-        stream.close()
+        leave(stream, cancel=cancel_on_close and not finished)
 
 
 async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
@@ -84,14 +81,25 @@ async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> 
                 return
             yield chunk
     finally:
-        if not finished:
-            stream.close()  # at once: it wakes the worker thread's blocked read
-            if cancel_on_close:
-                # In a thread of its own, not awaited: a task cancelled by anyio (Starlette)
-                # cannot await anything in this block, and the executor may be busy.
-                threading.Thread(target=_cancel_quietly, args=(stream,), name="stateless-client-cancel").start()
+        # Not awaited: a task cancelled by anyio (Starlette) cannot await anything here.
+        leave(stream, cancel=cancel_on_close and not finished)
+
+
+def leave(stream: RunStream[Any], *, cancel: bool) -> None:
+    """Close the stream at once (waking a read blocked in another thread) and, when
+    ``cancel``, make sure the run stops without making the web server's thread wait.
+
+    A run that the server cancels when its connection closes (a stateless run's default
+    ``on_disconnect="cancel"``) needs nothing more. Any other is cancelled from a daemon
+    thread of its own: a cancel can take as long as the server's answer (a stateless run's
+    thread is looked up first), and a relay's thread serves the next request meanwhile.
+    """
+    needs_cancel = cancel and not stream.closed and not stream._source.closing_cancels
+    stream.close()
+    if needs_cancel:
+        threading.Thread(target=_cancel_quietly, args=(stream,), name="stateless-client-cancel", daemon=True).start()
 
 
 def _cancel_quietly(stream: RunStream[Any]) -> None:
     with contextlib.suppress(StatelessClientError):
-        stream.cancel()
+        stream._source.cancel_run("interrupt")

@@ -6,7 +6,6 @@ import http.client
 import json
 import logging
 import re
-import socket
 import threading
 from dataclasses import replace
 from types import TracebackType
@@ -32,12 +31,17 @@ from .._exceptions import (
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+from .abort import shutdown_socket
 from .body import iter_body
 from .failures import connection_error
 from .headers import check_headers
 from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
-from .urls import origin, path
+from .urls import origin
+
+#: Cancels a stream's run: ``canceller(run_id, thread_id, action)``; its resource provides it,
+#: since only the resource knows how to find a run that the stream does not fully name.
+Canceller = Callable[[str, "str | None", "CancelAction"], None]
 
 if TYPE_CHECKING:
     from ..types import CancelAction
@@ -50,7 +54,6 @@ logger = logging.getLogger("stateless_client")
 
 MAX_RESUME_ATTEMPTS = 5
 _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_id>[^/?#]+)")
-_MAX_THREAD_PROBES = 10
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
@@ -189,15 +192,18 @@ class RunStream(Generic[PartT]):
     def cancel(self, action: CancelAction = "interrupt") -> None:
         """Cancel the run on the server, then close the stream. Safe from any thread.
 
-        Works for stateless runs too: their temporary thread is looked up (the run's
-        ``thread_id`` is not in a stateless stream's headers) and the run is cancelled
-        by ID, whatever the run's ``on_disconnect``.
+        Works for stateless runs too, whatever the run's ``on_disconnect``: ``runs.stream``
+        tags a stateless run's metadata so that its temporary thread (which a stateless
+        stream's headers do not name) is found in one search, however many threads are busy.
 
         Args:
             action: ``"interrupt"`` (keep the thread's state so far) or ``"rollback"``.
 
         Raises:
-            NotFoundError: the server has no such run any more (it ended).
+            NotFoundError: the server has no such run any more (it ended, and a stateless
+                run's temporary thread with it).
+            APIError: the run cannot be cancelled from here: the server never named it, or
+                (a stream from ``client.http.stream``) did not name its thread.
         """
         try:
             self._source.cancel_run(action)
@@ -311,8 +317,13 @@ class _EventSource:
         one_run: bool = True,
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
         max_event_size: int | None = None,
+        canceller: Canceller,
+        closing_cancels: bool = False,
     ) -> None:
         self.transport = transport
+        self.canceller = canceller
+        # Whether the server cancels the run when this connection closes (``on_disconnect``).
+        self.closing_cancels = closing_cancels
         self.stream_modes = stream_modes
         self.heartbeats = False  # yield None for each heartbeat comment (relays turn it on)
         self.decoder: EventDecoder | None = None  # the current connection's
@@ -449,61 +460,14 @@ class _EventSource:
     def abort(self) -> None:
         """Wake a read blocked in another thread: shut the socket down under it."""
         self.aborted = True
-        raw = self.response.raw
-        connection_socket = getattr(getattr(raw, "_connection", None), "sock", None)
-        if connection_socket is None:  # the connection was already handed to the response
-            reader = getattr(getattr(raw, "_fp", None), "fp", None)
-            connection_socket = getattr(getattr(reader, "raw", None), "_sock", None)
-        if isinstance(connection_socket, socket.socket):
-            try:
-                connection_socket.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed
+        shutdown_socket(self.response)
 
-    def cancel_run(self, action: str) -> None:
-        """Cancel this stream's run on the server (``POST .../cancel``)."""
+    def cancel_run(self, action: CancelAction) -> None:
+        """Cancel this stream's run on the server, through the canceller its resource gave."""
         if self.run_id is None:
             raise APIError(f"cannot cancel: the server announced no run on {self.url}",
                            method=self.method, url=self.url)
-        options = self._plain_options()
-        thread_id = self.thread_id or self._thread_of_stateless_run(self.run_id, options)
-        self.transport.request(
-            "POST", path("threads", thread_id, "runs", self.run_id, "cancel"), options,
-            params={"wait": 0, "action": action},
-        ).close()
-
-    def _thread_of_stateless_run(self, run_id: str, options: RequestOptions) -> str:
-        """The temporary thread a stateless run runs in, which its stream does not name.
-
-        Busy threads are searched, newest first, those created in the same millisecond as the
-        run (UUIDv7 IDs start with their creation time) tried first; a candidate is confirmed
-        by fetching the run on it.
-        """
-        response = self.transport.request(
-            "POST", "/threads/search", options, retry=Retry.SAFE,
-            json={"status": "busy", "sort_by": "created_at", "sort_order": "desc", "limit": 100},
-        )
-        found = self.transport.read_json(response, options)
-        candidates = [item["thread_id"] for item in found if isinstance(item, dict) and "thread_id" in item]
-        candidates.sort(key=lambda thread_id: thread_id[:13] != run_id[:13])
-        for thread_id in candidates[:_MAX_THREAD_PROBES]:
-            try:
-                self.transport.request("GET", path("threads", thread_id, "runs", run_id), options).close()
-            except NotFoundError:
-                continue
-            return str(thread_id)
-        raise APIError(
-            f"cannot cancel run {run_id}: no busy thread holds it (it has probably ended)",
-            method="POST", url=self.transport.url("/threads/search"),
-        )
-
-    def _plain_options(self) -> RequestOptions:
-        """The call's options for a JSON request: its headers without the stream's own."""
-        headers = {
-            name: value for name, value in self.options.headers.items()
-            if name.lower() not in ("accept", "content-type", "content-length", "last-event-id")
-        }
-        return replace(self.options, headers=headers, params=None)
+        self.canceller(self.run_id, self.thread_id, action)
 
     def _resume_options(self, reason: str, delivered: int) -> RequestOptions:
         headers = {

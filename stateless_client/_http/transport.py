@@ -22,6 +22,7 @@ from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
 from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
 from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
+from .abort import attach, check_not_aborted
 from .failures import connection_error, never_sent
 from .headers import basic_auth, call_headers, client_headers
 from .options import Query, RequestOptions
@@ -219,7 +220,9 @@ class Transport:
             APIError: the URL is on another origin, or a redirect leads to one.
             InvalidRequestError: a body JSON cannot represent (``NotSerializableError``);
                 nothing was sent.
+            StreamClosedError: the call's ``AbortScope`` was aborted (``wait_many`` stopping).
         """
+        check_not_aborted()
         url = self.url(path_or_url)
         if origin(url) != self.origin:
             raise APIError(
@@ -250,6 +253,8 @@ class Transport:
                 raise error from exc
             status = response.status_code
             if status < 400:
+                if stream:
+                    attach(response)
                 return response
             if attempt < options.max_retries and retries_status(intent, status):
                 retry_after = response.headers.get("retry-after")

@@ -15,20 +15,23 @@ What to build from the answer (``cast``) is a model class (``Thread``), ``list[M
 
 from __future__ import annotations
 
+import functools
+from dataclasses import replace
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, TypeVar, overload
 
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import InvalidResponseError
+from .._exceptions import APIError, InvalidResponseError
 from .._http.options import RequestOptions
 from .._http.retries import Retry
-from .._http.stream import RunStream, check_event_stream, open_run_stream
+from .._http.stream import Canceller, RunStream, check_event_stream, open_run_stream
 from .._http.transport import NO_BODY, Transport
+from .._http.urls import path
 from .._models import _Model, parse_model
-from ..types import QueryParamTypes
+from ..types import CancelAction, QueryParamTypes
 
-__all__ = ["Resource", "paginate", "flag"]
+__all__ = ["Resource", "paginate", "flag", "json_options"]
 
 _M = TypeVar("_M", bound=_Model)
 _T = TypeVar("_T")
@@ -133,25 +136,37 @@ class Resource:
         version: str = "v1",
         stream_mode: str | Sequence[str] | None = None,
         on_response: OnResponse | None = None,
+        canceller: Canceller | None = None,
+        closing_cancels: bool = False,
     ) -> RunStream[Any]:
         """Open an event stream; its HTTP status is checked before it is returned.
 
         The options (with ``Accept: text/event-stream``) travel into the ``RunStream``, so a
         resumed connection repeats the call's headers. ``one_run=False`` (a thread's stream)
-        keeps going after a run's ``error`` part instead of ending there.
+        keeps going after a run's ``error`` part instead of ending there. ``canceller`` is how
+        ``RunStream.cancel()`` cancels the run (by default by its thread and run IDs);
+        ``closing_cancels`` says that the server cancels the run when the connection closes.
         """
         options = options.with_headers({"accept": "text/event-stream"})
-        response = self._transport.request(method, path, options, json=body, params=query, stream=True,
-                                           retry=retry)
-        check_event_stream(response)
-        if on_response is not None:
-            on_response(response)
+        response = self._open(method, path, options, body=body, query=query, retry=retry, on_response=on_response,
+                              check=check_event_stream)
         return open_run_stream(
             self._transport, response, options=options, resumable=resumable,
             resume_location=resume_location, last_event_id=last_event_id, raise_error=raise_error,
             version=version, stream_modes=(stream_mode,) if isinstance(stream_mode, str) else stream_mode,
-            one_run=one_run,
+            one_run=one_run, closing_cancels=closing_cancels,
+            canceller=canceller or functools.partial(self._cancel_run, options=json_options(options)),
         )
+
+    def _cancel_run(
+        self, run_id: str, thread_id: str | None, action: CancelAction, *, options: RequestOptions
+    ) -> None:
+        """Cancel a streamed run by its IDs (a ``RunStream``'s default canceller)."""
+        if thread_id is None:
+            raise APIError(f"cannot cancel run {run_id}: the server did not name its thread; cancel it with "
+                           "client.runs.cancel(thread_id, run_id)", method="POST", url=self._transport.url("/runs"))
+        self._post(path("threads", thread_id, "runs", run_id, "cancel"), None,
+                   query={"wait": 0, "action": action}, options=options)
 
     # -- shared --------------------------------------------------------------------------------
 
@@ -167,8 +182,12 @@ class Resource:
         retry: Retry | None = None,
         on_response: OnResponse | None = None,
     ) -> Any:
-        if cast is None:
-            self._transport.request(method, path, options, json=body, params=query, retry=retry).close()
+        if cast is None:  # the answer is discarded
+            if on_response is None:
+                self._transport.request(method, path, options, json=body, params=query, retry=retry).close()
+            else:
+                self._open(method, path, options, body=body, query=query, retry=retry,
+                           on_response=on_response).close()
             return None
         payload, response = self._json(method, path, options=options, body=body, query=query, retry=retry,
                                        on_response=on_response)
@@ -184,14 +203,47 @@ class Resource:
         query: Query = None,
         retry: Retry | None = None,
         on_response: OnResponse | None = None,
+        empty_ok: bool = False,
     ) -> tuple[Any, requests.Response]:
         """Send a request; return its JSON answer and the (closed) response."""
-        # With a hook, the body is read after it has run, so it sees the headers at once.
+        # The body is read after the hook has seen the headers; and, for a call that starts a
+        # run, outside ``requests``, where a caller's ``AbortScope`` can stop it (``wait_many``).
+        # Any other body is read inside ``requests``, so that a failed read is retried where safe.
+        streamed = on_response is not None or retry is Retry.STARTS_RUN
+        response = self._open(method, path, options, body=body, query=query, retry=retry, on_response=on_response,
+                              stream=streamed)
+        return self._transport.read_json(response, options, empty_ok=empty_ok), response
+
+    def _open(
+        self,
+        method: str,
+        path: str,
+        options: RequestOptions,
+        *,
+        body: Any = NO_BODY,
+        query: Query = None,
+        retry: Retry | None = None,
+        on_response: OnResponse | None = None,
+        check: Callable[[requests.Response], None] | None = None,
+        stream: bool = True,
+    ) -> requests.Response:
+        """Send a request and return the response (its body unread, unless ``stream=False``),
+        after ``check`` and ``on_response`` have seen it: the one path for response hooks.
+        Whatever either of them raises (Ctrl-C included), the response is closed first, so
+        the server sees the caller leave instead of a connection left open until garbage
+        collection.
+        """
         response = self._transport.request(method, path, options, json=body, params=query, retry=retry,
-                                           stream=on_response is not None)
-        if on_response is not None:
-            on_response(response)
-        return self._transport.read_json(response, options), response
+                                           stream=stream)
+        try:
+            if check is not None:
+                check(response)
+            if on_response is not None:
+                on_response(response)
+        except BaseException:
+            response.close()
+            raise
+        return response
 
 
 def build(cast: object, payload: Any, response: requests.Response) -> Any:
@@ -213,6 +265,16 @@ def build(cast: object, payload: Any, response: requests.Response) -> Any:
         raise InvalidResponseError(f"{method} {url}: expected an integer, got {payload!r:.200}", method=method,
                                    url=url, snippet=repr(payload)[:200])
     return payload
+
+
+def json_options(options: RequestOptions) -> RequestOptions:
+    """A stream call's options for a plain JSON request made on its behalf (a cancel): its
+    headers without the stream's own, no query."""
+    headers = {
+        name: value for name, value in options.headers.items()
+        if name.lower() not in ("accept", "content-type", "content-length", "last-event-id")
+    }
+    return replace(options, headers=headers, params=None)
 
 
 def flag(value: bool) -> str:

@@ -139,13 +139,8 @@ class HttpClient(Resource):
         Examples:
             >>> client.http.delete("/store/items", json={"namespace": ["http"], "key": "k"})
         """
-        response = self._transport.request("DELETE", path, self._options(headers, params, timeout, max_retries),
-                                           json=_body(json), stream=on_response is not None)
-        try:
-            if on_response is not None:
-                on_response(response)
-        finally:
-            response.close()
+        self._call("DELETE", path, None, options=self._options(headers, params, timeout, max_retries),
+                   body=_body(json), on_response=on_response)
 
     def stream(
         self,
@@ -206,13 +201,7 @@ class HttpClient(Resource):
         """
         method = method.upper()
         options = self._options(headers, params, timeout, max_retries)
-        response = self._transport.request(method, path, options, json=_body(json), stream=True)
-        if on_response is not None:
-            try:
-                on_response(response)
-            except BaseException:
-                response.close()
-                raise
+        response = self._open(method, path, options, body=_body(json), on_response=on_response)
         location = response.headers.get("location")
         try:
             return self._transport.read_json(response, options, empty_ok=True)
@@ -224,14 +213,7 @@ class HttpClient(Resource):
     # -- shared --------------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, body: Any, options: RequestOptions, on_response: OnResponse | None) -> Any:
-        response = self._transport.request(method, path, options, json=body, stream=on_response is not None)
-        if on_response is not None:
-            try:
-                on_response(response)
-            except BaseException:
-                response.close()
-                raise
-        return self._transport.read_json(response, options, empty_ok=True)
+        return self._json(method, path, options=options, body=body, on_response=on_response, empty_ok=True)[0]
 
     def _reconnect(self, location: str, options: RequestOptions, limit: int) -> Any:
         """``GET location`` until it answers, up to ``limit`` times (the caller's headers, no query)."""

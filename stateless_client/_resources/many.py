@@ -1,87 +1,84 @@
-"""``run_many``: many blocking runs on a thread pool, results in input order, with cancellation.
+"""``run_many``: many blocking runs on a pool of threads, results in input order, and nothing
+left running or open when the caller stops waiting.
 
 Kept apart from ``runs.py`` because none of it is about one endpoint: it is how to wait for N
-calls at once from synchronous code without leaving runs going on the server when the caller
-stops waiting (a failure, Ctrl-C).
+calls at once from synchronous code. Each call runs in an ``AbortScope``; when the caller
+stops (the first failure, Ctrl-C, an exception from the progress callback), every scope is
+aborted, which closes the connections in flight at once, and this returns without joining
+the pool. The pool's threads are daemon threads, so a worker still connecting cannot keep
+the process alive; a response that arrives after the abort is closed as it arrives.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, Sequence
 
-from ..types import RunCreateMetadata
+from .._http.abort import AbortScope
 
 __all__ = ["run_many"]
 
-OneRun = Callable[[Any, Callable[[RunCreateMetadata], None]], Any]
-
 
 def run_many(
-    one_run: OneRun,
+    one_run: Callable[[Any], Any],
     items: Sequence[Any],
     *,
-    cancel: Callable[[RunCreateMetadata], None],
     max_concurrency: int,
     return_exceptions: bool,
     progress: bool | Callable[[int, int], None],
 ) -> list[Any]:
-    """Call ``one_run(item, on_created)`` for every item, ``max_concurrency`` at a time.
+    """Call ``one_run(item)`` for every item, ``max_concurrency`` at a time, in daemon threads.
 
-    ``on_created`` records each run as the server accepts it, so that on the first failure
-    (unless ``return_exceptions``) or on ``KeyboardInterrupt`` every run still in flight is
-    cancelled with ``cancel`` before this returns or raises.
+    Returns the results in the order of ``items``; with ``return_exceptions`` a failed call's
+    exception stands in its place. Otherwise the first failure is raised, and anything that
+    interrupts the wait (``KeyboardInterrupt``, an exception from ``progress``) propagates,
+    after every call in flight has been aborted.
     """
     total = len(items)
     results: list[Any] = [None] * total
-    in_flight: dict[int, RunCreateMetadata] = {}
-    lock = threading.Lock()
     report = _progress(progress, total)
-
-    def call(index: int) -> Any:
-        def created(run: RunCreateMetadata) -> None:
-            with lock:
-                in_flight[index] = run
-
-        try:
-            return one_run(items[index], created)
-        finally:
-            with lock:
-                in_flight.pop(index, None)
-
-    executor = ThreadPoolExecutor(max_workers=min(max_concurrency, total or 1), thread_name_prefix="wait_many")
-    futures: dict[Future[Any], int] = {}
     pending = iter(range(total))
-    done_count = 0
+    finished: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
+    lock = threading.Lock()
+    scopes: set[AbortScope] = set()
+    stopping = False
+
+    def work() -> None:
+        while True:
+            scope = AbortScope()
+            with lock:
+                index = None if stopping else next(pending, None)
+                if index is None:
+                    return
+                scopes.add(scope)
+            try:
+                with scope.active():
+                    outcome = (index, True, one_run(items[index]))
+            except BaseException as exc:  # handed to the caller's thread, which decides
+                outcome = (index, False, exc)
+            finally:
+                with lock:
+                    scopes.discard(scope)
+            finished.put(outcome)
+
     try:
-        for index in pending:  # start the first batch; the rest are started as runs finish
-            futures[executor.submit(call, index)] = index
-            if len(futures) >= max_concurrency:
-                break
-        while futures:
-            finished, _ = wait(futures, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index = futures.pop(future)
-                error = future.exception()
-                if error is not None and not return_exceptions:
-                    raise error
-                results[index] = error if error is not None else future.result()
-                done_count += 1
-                report(done_count)
-                next_index = next(pending, None)
-                if next_index is not None:
-                    futures[executor.submit(call, next_index)] = next_index
+        for number in range(min(max_concurrency, total)):
+            threading.Thread(target=work, name=f"wait_many-{number}", daemon=True).start()
+        for done in range(1, total + 1):
+            index, ok, value = finished.get()
+            if not ok and not return_exceptions:
+                raise value
+            results[index] = value
+            report(done)
     except BaseException:
-        for future in futures:
-            future.cancel()  # not started yet: never starts
         with lock:
-            running = list(in_flight.values())
-        for run in running:
-            cancel(run)
+            stopping = True
+            aborting = list(scopes)
+        for scope in aborting:
+            scope.abort()
         raise
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
         report(None)
     return results
 

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import warnings
-from typing import Any, Callable, Iterable, Mapping, Sequence
+import functools
+import uuid
+from typing import Any, Callable, Final, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import StatelessClientError, run_error
+from .._exceptions import NotFoundError, run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
 from .._http.stream import RunStream, run_location
-from .._http.transport import NO_BODY, drop_none
+from .._http.transport import NO_BODY, Transport, drop_none
 from .._http.urls import path
 from .._models import Run, StreamPart
 from ..types import (
@@ -40,85 +40,24 @@ from ..types import (
     StreamMode,
     StreamVersion,
 )
-from .base import Resource, flag
+from .base import Resource, flag, json_options
 from .many import run_many
+from .run_payload import run_payload
 
-__all__ = ["Runs"]
+__all__ = ["Runs", "STREAM_TAG"]
 
 OnRunCreated = Callable[[RunCreateMetadata], None]
+#: The metadata key of a stateless stream's run: a value chosen by the client, which the server
+#: copies onto the run's temporary thread, so that ``RunStream.cancel()`` finds that thread in
+#: one search (a stateless stream's headers name the run, not its thread).
+STREAM_TAG: Final = "stateless_client_stream"
+DISCONNECT_MODES: Final = ("cancel", "continue")
 
 
 def _runs_path(thread_id: str | None, *tail: str) -> str:
     """``/runs/...`` for a stateless run, ``/threads/{id}/runs/...`` for a thread's run."""
     base = "/runs" if thread_id is None else path("threads", thread_id) + "/runs"
     return base + path(*tail)
-
-
-def _run_payload(
-    assistant_id: str,
-    *,
-    input: Input | None,
-    command: Command | None,
-    metadata: Mapping[str, Any] | None,
-    config: Config | None,
-    context: Context | None,
-    checkpoint: Checkpoint | None,
-    checkpoint_id: str | None,
-    checkpoint_during: bool | None,
-    interrupt_before: All | Sequence[str] | None,
-    interrupt_after: All | Sequence[str] | None,
-    webhook: str | None,
-    multitask_strategy: MultitaskStrategy | None,
-    if_not_exists: IfNotExists | None,
-    on_disconnect: DisconnectMode | None,
-    on_completion: OnCompletionBehavior | None,
-    after_seconds: int | None,
-    langsmith_tracing: LangSmithTracing | None,
-    durability: Durability | None,
-    strict_resume: bool | None,
-    stream_mode: StreamMode | Sequence[StreamMode] | None = None,
-    stream_subgraphs: bool | None = None,
-    stream_resumable: bool | None = None,
-    feedback_keys: Sequence[str] | None = None,
-) -> dict[str, Any]:
-    """The JSON body of a run (``POST /runs``, ``/runs/stream``, ``/runs/wait``).
-
-    Every field has the parameter's name except ``langsmith_tracing``, which the API calls
-    ``langsmith_tracer``. ``None`` values are dropped so the server's defaults apply; so are
-    ``None`` fields of ``command``.
-    """
-    if checkpoint_during is not None:
-        warnings.warn(
-            "checkpoint_during is deprecated (as in the official SDK): use durability instead",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-    return drop_none({
-        "assistant_id": assistant_id,
-        "input": input,
-        "command": drop_none(command) if command else None,
-        "metadata": metadata,
-        "config": config,
-        "context": context,
-        "checkpoint": checkpoint,
-        "checkpoint_id": checkpoint_id,
-        "checkpoint_during": checkpoint_during,
-        "interrupt_before": interrupt_before,
-        "interrupt_after": interrupt_after,
-        "webhook": webhook,
-        "multitask_strategy": multitask_strategy,
-        "if_not_exists": if_not_exists,
-        "on_disconnect": on_disconnect,
-        "on_completion": on_completion,
-        "after_seconds": after_seconds,
-        "langsmith_tracer": langsmith_tracing,
-        "durability": durability,
-        "strict_resume": strict_resume,
-        "stream_mode": stream_mode,
-        "stream_subgraphs": stream_subgraphs,
-        "stream_resumable": stream_resumable,
-        "feedback_keys": feedback_keys,
-    })
 
 
 def _announcer(on_run_created: OnRunCreated | None) -> Callable[[requests.Response], None] | None:
@@ -139,7 +78,18 @@ class Runs(Resource):
 
     Reached as ``client.runs``; every method blocks until the server has answered. Besides
     the official SDK's parameters, each takes ``timeout=`` and ``max_retries=`` for the call.
+
+    A stateless run started by ``stream`` or ``wait`` is cancelled by the server when its
+    caller leaves (``on_disconnect="cancel"``, the client's ``stateless_on_disconnect``):
+    only that caller can read its result, since its thread is deleted when it ends. Pass
+    ``on_disconnect="continue"`` to keep it going. Runs on a thread keep the server's default.
     """
+
+    def __init__(self, transport: Transport, *, stateless_on_disconnect: DisconnectMode = "cancel") -> None:
+        super().__init__(transport)
+        if stateless_on_disconnect not in DISCONNECT_MODES:
+            raise ValueError(f"stateless_on_disconnect must be 'cancel' or 'continue', not {stateless_on_disconnect!r}")
+        self._stateless_on_disconnect = stateless_on_disconnect
 
     def stream(
         self,
@@ -235,7 +185,12 @@ class Runs(Resource):
             metadata {'run_id': '...', 'attempt': 1}
             updates {'agent': {'messages': [{'content': 'echo: Hello! ...', ...}]}}
         """
-        payload = _run_payload(
+        on_disconnect = self._on_disconnect(thread_id, on_disconnect)
+        tag = None
+        if thread_id is None:  # what finds the run's temporary thread for ``RunStream.cancel()``
+            tag = uuid.uuid4().hex
+            metadata = {**(metadata or {}), STREAM_TAG: tag}
+        payload = run_payload(
             assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
             checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
             interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
@@ -244,11 +199,13 @@ class Runs(Resource):
             durability=durability, strict_resume=strict_resume, stream_mode=stream_mode,
             stream_subgraphs=stream_subgraphs, stream_resumable=stream_resumable, feedback_keys=feedback_keys,
         )
+        options = self._options(headers, params, timeout, max_retries)
         return self._stream(
-            "POST", _runs_path(thread_id, "stream"), body=payload, retry=Retry.STARTS_RUN,
-            options=self._options(headers, params, timeout, max_retries), resumable=stream_resumable,
-            raise_error=raise_error, version=version, stream_mode=stream_mode,
-            on_response=_announcer(on_run_created),
+            "POST", _runs_path(thread_id, "stream"), body=payload, retry=Retry.STARTS_RUN, options=options,
+            resumable=stream_resumable, raise_error=raise_error, version=version, stream_mode=stream_mode,
+            on_response=_announcer(on_run_created), closing_cancels=on_disconnect == "cancel",
+            canceller=None if tag is None else functools.partial(
+                self._cancel_tagged, tag=tag, options=json_options(options)),
         )
 
     def wait(
@@ -303,13 +260,14 @@ class Runs(Resource):
             >>> state["messages"][-1]["content"]
             'echo: Hello! My name is Bagatur and I am 26 years old.'
         """
-        payload = _run_payload(
+        payload = run_payload(
             assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
             checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
             interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
-            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_disconnect=on_disconnect,
-            on_completion=on_completion, after_seconds=after_seconds, langsmith_tracing=langsmith_tracing,
-            durability=durability, strict_resume=strict_resume,
+            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists,
+            on_disconnect=self._on_disconnect(thread_id, on_disconnect), on_completion=on_completion,
+            after_seconds=after_seconds, langsmith_tracing=langsmith_tracing, durability=durability,
+            strict_resume=strict_resume,
         )
         return self._final_state(
             "POST", _runs_path(thread_id, "wait"), payload, raise_error=raise_error,
@@ -331,9 +289,16 @@ class Runs(Resource):
         time, and return the final states in input order.
 
         Each run is ``wait(None, assistant_id, input=item, **options)``; ``options`` are
-        ``wait``'s (``config``, ``context``, ``metadata``, ``durability``, ``timeout``, ...).
-        Stateless runs need no cleanup: the server deletes their threads when they end (which
-        is why ``create_batch`` + ``join`` loses results unless ``on_completion="keep"``).
+        ``wait``'s (``config``, ``context``, ``metadata``, ``durability``, ``timeout``,
+        ``on_run_created``, which is called from the pool's threads, ...). Stateless runs need
+        no cleanup: the server deletes their threads when they end (which is why
+        ``create_batch`` + ``join`` loses results unless ``on_completion="keep"``).
+
+        When this stops early (a failure, Ctrl-C, an exception from ``progress``), it closes
+        every connection in flight at once and returns without waiting for the pool's
+        threads, which are daemon threads: the runs, sent with ``on_disconnect="cancel"``
+        unless ``options`` say otherwise, are cancelled by the server, including one whose
+        request was sent but not yet answered.
 
         Args:
             assistant_id: an assistant ID or a graph name.
@@ -348,9 +313,9 @@ class Runs(Resource):
             The final states, in the order of ``inputs``.
 
         Raises:
-            RunError, APIError: the first failure (``return_exceptions=False``); the runs
-                still in flight are cancelled on the server first.
-            KeyboardInterrupt: Ctrl-C, after cancelling the runs in flight on the server.
+            RunError, APIError: the first failure (``return_exceptions=False``), after
+                closing the connections of the runs still in flight.
+            KeyboardInterrupt: Ctrl-C, likewise.
 
         Examples:
             >>> states = client.runs.wait_many("agent", [data, data], max_concurrency=2)
@@ -359,18 +324,38 @@ class Runs(Resource):
         """
         if max_concurrency < 1:
             raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
-        if "thread_id" in options or "on_run_created" in options:
-            raise TypeError("wait_many runs stateless runs and tracks them itself: no thread_id or on_run_created")
+        if "thread_id" in options:
+            raise TypeError("wait_many runs stateless runs: it takes no thread_id")
         return run_many(
-            lambda item, on_created: self.wait(None, assistant_id, input=item, on_run_created=on_created, **options),
-            list(inputs), cancel=self._cancel_quietly, max_concurrency=max_concurrency,
-            return_exceptions=return_exceptions, progress=progress,
+            lambda item: self.wait(None, assistant_id, input=item, **options), list(inputs),
+            max_concurrency=max_concurrency, return_exceptions=return_exceptions, progress=progress,
         )
 
-    def _cancel_quietly(self, run: RunCreateMetadata) -> None:
-        if run["thread_id"] is not None:
-            with contextlib.suppress(StatelessClientError):
-                self.cancel(run["thread_id"], run["run_id"], max_retries=0)
+    def _on_disconnect(self, thread_id: str | None, on_disconnect: DisconnectMode | None) -> DisconnectMode | None:
+        """What a run does when its caller leaves: as asked, else ``cancel`` for a stateless
+        run (the client's ``stateless_on_disconnect``), else the server's default."""
+        if on_disconnect is None and thread_id is None:
+            return self._stateless_on_disconnect
+        return on_disconnect
+
+    def _cancel_tagged(
+        self, run_id: str, thread_id: str | None, action: CancelAction, *, tag: str, options: RequestOptions
+    ) -> None:
+        """Cancel a stateless stream's run: find its temporary thread by the stream's tag
+        (one search, however many threads are busy), then cancel the run on it."""
+        if thread_id is None:
+            found, response = self._json("POST", "/threads/search", options=options, retry=Retry.SAFE,
+                                         body={"metadata": {STREAM_TAG: tag}, "limit": 1, "select": ["thread_id"]})
+            thread_ids = [item["thread_id"] for item in found if isinstance(item, dict) and "thread_id" in item] \
+                if isinstance(found, list) else []
+            if not thread_ids:
+                raise NotFoundError(
+                    f"cannot cancel run {run_id}: it has ended (its temporary thread, with metadata "
+                    f"{STREAM_TAG}={tag!r}, is gone)",
+                    method="POST", url=response.url, response=response, body=found, detail=None, status_code=404,
+                )
+            thread_id = str(thread_ids[0])
+        self._cancel_run(run_id, thread_id, action, options=options)
 
     def create(
         self,
@@ -418,14 +403,14 @@ class Runs(Resource):
             >>> client.runs.join(run.thread_id, run.run_id)["messages"][-1]["content"]
             'echo: Hello! My name is Bagatur and I am 26 years old.'
         """
-        payload = _run_payload(
+        payload = run_payload(
             assistant_id, input=input, command=command, metadata=metadata, config=config, context=context,
             checkpoint=checkpoint, checkpoint_id=checkpoint_id, checkpoint_during=checkpoint_during,
             interrupt_before=interrupt_before, interrupt_after=interrupt_after, webhook=webhook,
-            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_disconnect=None,
-            on_completion=on_completion, after_seconds=after_seconds, langsmith_tracing=langsmith_tracing,
-            durability=durability, strict_resume=strict_resume, stream_mode=stream_mode,
-            stream_subgraphs=stream_subgraphs, stream_resumable=stream_resumable,
+            multitask_strategy=multitask_strategy, if_not_exists=if_not_exists, on_completion=on_completion,
+            after_seconds=after_seconds, langsmith_tracing=langsmith_tracing, durability=durability,
+            strict_resume=strict_resume, stream_mode=stream_mode, stream_subgraphs=stream_subgraphs,
+            stream_resumable=stream_resumable,
         )
         return self._post(
             _runs_path(thread_id), Run, body=payload, retry=Retry.STARTS_RUN,
