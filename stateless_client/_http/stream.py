@@ -26,14 +26,13 @@ from .._exceptions import (
     NotFoundError,
     StreamClosedError,
     StreamInterruptedError,
-    run_error,
     snippet,
 )
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .body import iter_body
-from .failures import connection_error
+from .failures import connection_error, run_error
 from .headers import check_headers
 from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay

@@ -19,10 +19,10 @@ from requests.adapters import HTTPAdapter
 
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
-from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
+from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet
 from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
-from .failures import connection_error, never_sent
+from .failures import connection_error, never_sent, status_error
 from .headers import basic_auth, call_headers, client_headers
 from .options import Query, RequestOptions
 from .retries import Retry, retries_status, retry_delay

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import StatelessClientError, run_error
+from .._exceptions import StatelessClientError
+from .._http.failures import run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
 from .._http.stream import RunStream, run_location

@@ -32,12 +32,10 @@ from .._exceptions import (
     StatelessClientError,
     StreamClosedError,
     StreamInterruptedError,
-    command_error,
-    run_error,
     snippet,
 )
 from .._http.body import iter_body
-from .._http.failures import connection_error
+from .._http.failures import command_error, connection_error, run_error
 from .._http.retries import Retry, retry_delay
 from .._http.stream import BIG_JSON, DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
 from .._http.urls import path
