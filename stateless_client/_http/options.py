@@ -16,10 +16,11 @@ from .._config import Timeout
 from ..types import QueryParamTypes
 from .headers import call_headers
 
-__all__ = ["RequestOptions", "Query"]
+__all__ = ["RequestOptions", "SentQuery"]
 
-#: Query parameters as ``requests`` takes them.
-Query = Union[Mapping[str, Any], List[Tuple[str, Any]]]
+#: The query parameters a request is sent with (the method's own and the caller's), as
+#: ``requests`` takes them.
+SentQuery = Union[Mapping[str, Any], List[Tuple[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class RequestOptions:
         """
         return replace(self, headers=call_headers(self.headers, extra))
 
-    def query(self, own: Mapping[str, Any] | None) -> Query | None:
+    def query(self, own: Mapping[str, Any] | None) -> SentQuery | None:
         """The query parameters to send: the method's ``own``, updated by the caller's.
 
         The caller's may be a mapping, a list of pairs or an encoded string, as ``requests``

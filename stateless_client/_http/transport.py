@@ -24,11 +24,11 @@ from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent, status_error
 from .headers import basic_auth, call_headers, client_headers
-from .options import Query, RequestOptions
+from .options import RequestOptions, SentQuery
 from .retries import Retry, retries_status, retry_delay
 from .urls import NO_ORIGIN, origin, origin_text, path_of, redact_userinfo, split_userinfo
 
-__all__ = ["Transport", "NO_BODY", "drop_none"]
+__all__ = ["Transport", "NO_BODY"]
 
 logger = logging.getLogger("stateless_client")
 
@@ -52,11 +52,6 @@ class _NotSent:
 
 
 NO_BODY: Any = _NotSent()
-
-
-def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A request payload without its ``None`` values, so the server's defaults apply."""
-    return {key: value for key, value in fields.items() if value is not None}
 
 
 class Transport:
@@ -264,7 +259,7 @@ class Transport:
         method: str,
         url: str,
         body: bytes | None,
-        params: Query | None,
+        params: SentQuery | None,
         headers: dict[str, str],
         limits: Timeout,
         stream: bool,

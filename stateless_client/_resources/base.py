@@ -28,7 +28,7 @@ from .._http.transport import NO_BODY, Transport
 from .._models import _Model, parse_model
 from ..types import QueryParamTypes
 
-__all__ = ["Resource", "paginate", "flag"]
+__all__ = ["Resource", "paginate", "flag", "drop_none", "OnResponse"]
 
 _M = TypeVar("_M", bound=_Model)
 _T = TypeVar("_T")
@@ -213,6 +213,11 @@ def build(cast: object, payload: Any, response: requests.Response) -> Any:
         raise InvalidResponseError(f"{method} {url}: expected an integer, got {payload!r:.200}", method=method,
                                    url=url, snippet=repr(payload)[:200])
     return payload
+
+
+def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A request payload without its ``None`` values, so the server's defaults apply."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def flag(value: bool) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Mapping
-
-import requests
+from typing import Any, Mapping
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import APIConnectionError, InternalServerError, RateLimitError
@@ -15,14 +13,11 @@ from .._http.stream import RunStream
 from .._http.transport import NO_BODY
 from .._models import StreamPart
 from ..types import QueryParamTypes
-from .base import Resource
+from .base import OnResponse, Resource
 
 __all__ = ["HttpClient"]
 
 logger = logging.getLogger("stateless_client")
-
-OnResponse = Callable[[requests.Response], None]
-
 
 def _body(json: Any) -> Any:
     """``json=None`` sends no body, as in the official SDK."""

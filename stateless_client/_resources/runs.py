@@ -15,7 +15,7 @@ from .._http.failures import run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
 from .._http.stream import RunStream, run_location
-from .._http.transport import NO_BODY, drop_none
+from .._http.transport import NO_BODY
 from .._http.urls import path
 from .._models import Run, StreamPart
 from ..types import (
@@ -41,7 +41,7 @@ from ..types import (
     StreamMode,
     StreamVersion,
 )
-from .base import Resource, flag
+from .base import Resource, drop_none, flag
 from .many import run_many
 
 __all__ = ["Runs"]
