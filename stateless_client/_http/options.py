@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from .._config import Timeout
 from ..types import QueryParamTypes
-from .headers import call_headers
+from .headers import Headers, call_headers
 
 __all__ = ["RequestOptions", "SentQuery"]
 
@@ -28,19 +28,20 @@ class RequestOptions:
     """What one call sends and how long and how often it tries.
 
     Attributes:
-        headers: every header to send (user agent, API key, the client's, the call's).
+        headers: every header to send (user agent, API key, the client's, the call's), one
+            value per name whatever its case.
         timeout: the call's connect and read limits.
         max_retries: how often a failed request may be retried.
         params: the caller's extra query parameters; they win over the method's own.
     """
 
-    headers: Mapping[str, str]
+    headers: Headers
     timeout: Timeout
     max_retries: int
     params: QueryParamTypes | None = None
 
     def with_headers(self, extra: Mapping[str, str]) -> RequestOptions:
-        """These options with ``extra`` headers added (a copy; ``self`` is unchanged).
+        """These options with ``extra`` headers set after theirs (a copy; ``self`` is unchanged).
 
         Raises:
             InvalidRequestError: a header HTTP cannot carry (named, never quoted).

@@ -498,17 +498,11 @@ class _EventSource:
 
     def _plain_options(self) -> RequestOptions:
         """The call's options for a JSON request: its headers without the stream's own."""
-        headers = {
-            name: value for name, value in self.options.headers.items()
-            if name.lower() not in ("accept", "content-type", "content-length", "last-event-id")
-        }
+        headers = self.options.headers.without("accept", "content-type", "content-length", "last-event-id")
         return replace(self.options, headers=headers, params=None)
 
     def _resume_options(self, reason: str, delivered: int) -> RequestOptions:
-        headers = {
-            name: value for name, value in self.options.headers.items()
-            if name.lower() not in ("content-type", "content-length", "last-event-id")
-        }
+        headers = self.options.headers.without("content-type", "content-length", "last-event-id")
         if self.last_event_id is not None:
             try:  # the ID came from the server: it may be nothing HTTP can send back
                 check_headers({"last-event-id": self.last_event_id})
@@ -517,7 +511,7 @@ class _EventSource:
                     method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
                     reason=f"{reason}; the server's event ID cannot be sent back to resume ({exc})",
                 ) from None
-            headers["last-event-id"] = self.last_event_id
+            headers = headers.merged({"last-event-id": self.last_event_id})
         return replace(self.options, headers=headers, max_retries=0, params=None)
 
     def _not_json(self, event: str, data: str) -> object:

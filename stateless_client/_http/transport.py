@@ -23,7 +23,7 @@ from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, s
 from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
 from .failures import connection_error, never_sent, status_error
-from .headers import basic_auth, call_headers, client_headers
+from .headers import Headers, basic_auth, call_headers, client_headers
 from .options import RequestOptions, SentQuery
 from .retries import Retry, retries_status, retry_delay
 from .urls import NO_ORIGIN, origin, origin_text, path_of, redact_userinfo, split_userinfo
@@ -42,6 +42,8 @@ _PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*").fullmatch
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+# Set after the call's headers: the body is JSON whatever Content-Type the caller gave.
+_JSON_BODY = {"content-type": "application/json"}
 
 
 class _NotSent:
@@ -223,14 +225,14 @@ class Transport:
             )
         intent = retry or Retry.for_method(method)
         query = options.query(params)
-        headers = dict(options.headers)
+        headers = options.headers
         body: bytes | None = None
         if json is not NO_BODY:
             try:
                 body = _json.encode_body(json)
             except InvalidRequestError as exc:  # raised before anything is sent
                 raise type(exc)(f"{method} {path_of(url)}: {exc}") from None
-            headers["content-type"] = "application/json"
+            headers = headers.merged(_JSON_BODY)
 
         attempt = 0
         while True:
@@ -260,7 +262,7 @@ class Transport:
         url: str,
         body: bytes | None,
         params: SentQuery | None,
-        headers: dict[str, str],
+        headers: Headers,
         limits: Timeout,
         stream: bool,
     ) -> requests.Response:
@@ -290,7 +292,7 @@ class Transport:
                 )
             if response.status_code in (301, 302, 303) and method != "HEAD":
                 method, body = "GET", None
-                headers.pop("content-type", None)
+                headers = headers.without("content-type")
             url, params = target, None
         raise APIError(f"{method} {url}: more than {MAX_REDIRECTS} redirects", method=method, url=url)
 
