@@ -46,10 +46,12 @@ def main() -> None:
         cases: list[tuple[str, Callable[[], str]]] = [
             ("CLI `stream`, Ctrl-C", lambda: leaving.cli_ctrl_c(server.url)[0]),
             ("`runs.wait`, Ctrl-C (process lives on)", lambda: leaving.wait_ctrl_c(server.url)),
-            ("`runs.wait`, soft time limit from a signal (Celery)", lambda: leaving.soft_time_limit_in_wait(server.url)),
+            ("`runs.wait`, soft time limit from a signal (Celery)",
+             lambda: leaving.soft_time_limit_in_wait(server.url)),
             ("`runs.stream` reader SIGKILLed", lambda: leaving.stream_process_killed(server.url)),
             ("exception in the `for` loop", lambda: leaving.exception_in_loop(client)),
-            ("exception raised asynchronously in the reading thread", lambda: leaving.async_exception_in_reader(client)),
+            ("exception raised asynchronously in the reading thread",
+             lambda: leaving.async_exception_in_reader(client)),
             ("relay (`iter_sse`) closed by the web server", lambda: leaving.relay_closed(client)),
         ]
         print(f"langgraph dev at {server.url}; each run lasts 60 s unless stopped\n")
@@ -74,17 +76,15 @@ def main() -> None:
 
         print("\n| other busy threads | requests sent by `cancel()` | time |\n|---|---|---|")
         for busy in (0, args.busy):
-            stream = client.runs.stream(None, leaving.GRAPH, input=leaving.LONG_INPUT, stream_mode="custom")
+            counted = get_client(url=server.url, api_key=None)
+            stream = counted.runs.stream(None, leaving.GRAPH, input=leaving.LONG_INPUT, stream_mode="custom")
             next(stream)
             for _ in range(busy):
                 client.runs.create(None, leaving.GRAPH, input=leaving.LONG_INPUT)
-            sent: list[str] = []
-            send = client._transport._send
-            client._transport._send = lambda *a, **k: sent.append(a[0]) or send(*a, **k)  # type: ignore[method-assign]
+            sent = leaving.count_requests(counted)
             started = time.perf_counter()
             stream.cancel()
             elapsed = time.perf_counter() - started
-            client._transport._send = send  # type: ignore[method-assign]
             print(f"| {busy} | {len(sent)} | {elapsed * 1000:.0f} ms |", flush=True)
             client.runs.cancel_many(status="all")
             leaving.wait_until_stopped(client)

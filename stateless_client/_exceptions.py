@@ -24,18 +24,17 @@
     └── InvalidRequestError              a request that cannot be sent; nothing was (also ValueError)
         └── NotSerializableError         a body value JSON cannot encode (also TypeError)
 
-No exception of ``requests`` or ``urllib3`` escapes a client call: each is mapped here.
+No exception of ``requests`` or ``urllib3`` escapes a client call: each is mapped to one of
+these, and every HTTP status to its class, in ``_http/failures.py``. This module imports
+nothing of the package, so any module can raise these.
 Messages never contain the API key.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Mapping
+from typing import Any
 
 import requests
-
-from ._http.urls import path_of
 
 __all__ = [
     "StatelessClientError",
@@ -59,9 +58,6 @@ __all__ = [
     "StreamClosedError",
     "InvalidRequestError",
     "NotSerializableError",
-    "status_error",
-    "run_error",
-    "command_error",
     "snippet",
 ]
 
@@ -274,79 +270,8 @@ class NotSerializableError(InvalidRequestError, TypeError):
     """
 
 
-# -- building exceptions from what the server sent ---------------------------------------------
-
-_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    422: UnprocessableEntityError,
-    429: RateLimitError,
-}
-# How the server reports an HTTP error inside an already-started 200 response.
-_REPORTED_STATUS = re.compile(r"^([1-5]\d\d): ?(.*)$", re.DOTALL)
-
-
 def snippet(data: bytes | str, limit: int = SNIPPET_LENGTH) -> str:
     """The start of a body, whitespace folded, for an error message."""
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     text = " ".join(text[: limit * 2].split())
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def status_error(
-    status: int,
-    reason: str,
-    *,
-    method: str,
-    url: str,
-    response: requests.Response,
-    body: Any,
-    detail: str | None,
-) -> APIStatusError:
-    """The one mapping from an HTTP status to its exception class and message."""
-    message = f"{method} {path_of(url)} -> {status} {reason}".rstrip()
-    if detail:
-        message += f": {detail}"
-    error_type = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return error_type(message, method=method, url=url, response=response, body=body, detail=detail,
-                      status_code=status)
-
-
-def run_error(
-    error: Any, *, run_id: str | None, method: str, url: str, response: requests.Response
-) -> RunError | APIStatusError:
-    """The exception for a run's reported failure: an ``error`` event's data, or the
-    ``__error__`` of a 200 body from ``/wait`` or ``/join``.
-
-    A failed run becomes ``RunError``. An HTTP error the server could only report inside the
-    already-started 200 response (``{"error": "HTTPException", "message": "404: Run not
-    found"}``) goes through the same status mapping as a real status.
-    """
-    if isinstance(error, Mapping):
-        kind, detail = str(error.get("error", "Error")), str(error.get("message", ""))
-    else:
-        kind, detail = "Error", str(error)
-    reported = _REPORTED_STATUS.match(detail) if kind == "HTTPException" else None
-    if reported:
-        return status_error(
-            int(reported.group(1)), "(reported in a 200 body)", method=method, url=url,
-            response=response, body={"__error__": error}, detail=reported.group(2),
-        )
-    return RunError(run_id=run_id, error=kind, detail=detail)
-
-
-def command_error(
-    error: Mapping[str, Any], *, command: str, thread_id: str, url: str, response: requests.Response | None
-) -> CommandError | APIStatusError:
-    """The exception for a thread-stream command's error answer (``{"type": "error", "error":
-    code, "message": detail}``): the status's class when ``detail`` reports an HTTP status
-    (``"422: Assistant not found"``), else ``CommandError``."""
-    code, detail = str(error.get("error", "unknown_error")), str(error.get("message", ""))
-    reported = _REPORTED_STATUS.match(detail)
-    if reported and response is not None:
-        return status_error(int(reported.group(1)), f"({command} refused)", method="POST", url=url,
-                            response=response, body=dict(error), detail=reported.group(2))
-    return CommandError(command=command, code=code, detail=detail, thread_id=thread_id, method="POST", url=url)

@@ -66,6 +66,19 @@ def wait_until_running(client: Client, *, count: int = 1, within: float = PATIEN
         time.sleep(0.1)
 
 
+def count_requests(client: Client) -> list[str]:
+    """``METHOD URL`` (no query) of each request ``client`` sends from now on."""
+    sent: list[str] = []
+    send = client._transport._send
+
+    def counting(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        sent.append(f"{method} {url.split('?')[0]}")
+        return send(method, url, *args, **kwargs)
+
+    client._transport._send = counting  # type: ignore[method-assign]
+    return sent
+
+
 def python(code: str, url: str, *, stdout: Any = subprocess.PIPE) -> subprocess.Popen[str]:
     """Run ``code`` in a new Python process (``URL`` is the server's), as a user's script."""
     source = f"URL = {url!r}\nGRAPH = {GRAPH!r}\nLONG_INPUT = {LONG_INPUT!r}\n" + textwrap.dedent(code)

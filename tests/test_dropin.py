@@ -85,7 +85,8 @@ def test_wire_names_and_params_are_the_sdks() -> None:
     with responses.RequestsMock() as api:
         api.post("http://dropin.test/runs/wait", json={},
                  match=[matchers.json_params_matcher({"assistant_id": "a", "langsmith_tracer": {"project_name": "p"},
-                                                      "strict_resume": True, "on_disconnect": "cancel"}, strict_match=True),
+                                                      "strict_resume": True, "on_disconnect": "cancel"},
+                                                     strict_match=True),
                         matchers.query_param_matcher({"tenant": "t1"})])
         api.post("http://dropin.test/threads/t/runs/r/cancel", body=b"",
                  match=[matchers.query_param_matcher({"wait": "0", "action": "rollback", "extra": "1"})])

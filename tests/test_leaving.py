@@ -210,19 +210,6 @@ def test_wait_many_interrupted_in_this_thread_leaves_no_run(quiet_server: LocalS
 # -- RunStream.cancel() of a stateless run --------------------------------------------------------
 
 
-def _count_requests(client: Client) -> list[str]:
-    """``METHOD URL`` (no query) of each request ``client`` sends from now on."""
-    sent: list[str] = []
-    send = client._transport._send
-
-    def counting(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        sent.append(f"{method} {url.split('?')[0]}")
-        return send(method, url, *args, **kwargs)
-
-    client._transport._send = counting  # type: ignore[method-assign]
-    return sent
-
-
 def test_cancel_finds_a_stateless_run_in_one_search_however_many_threads_are_busy(
     quiet_server: LocalServer, client: Client
 ) -> None:
@@ -230,7 +217,7 @@ def test_cancel_finds_a_stateless_run_in_one_search_however_many_threads_are_bus
     next(stream)
     for _ in range(105):  # newer busy threads than one search page of the old lookup held
         client.runs.create(None, GRAPH, input=LONG_INPUT)
-    sent = _count_requests(client)
+    sent = leaving.count_requests(client)
     stream.cancel()
     assert len(sent) == 2, sent
     assert sent[0] == f"POST {client.url}/threads/search"

@@ -1,5 +1,10 @@
 """The headers a request carries: the client's (user agent, API key, ``headers=``), then a call's.
 
+``Headers`` holds one value per name whatever its case, from where headers enter (the client,
+a call's ``headers=``, what a method adds) to the transport's send: where two set one header,
+the last one set wins. A plain dict kept ``x-api-key`` beside ``X-Api-Key``, and which of the
+two ``requests`` sent depended on the order they happened to be merged in.
+
 Every header is checked once where it enters: the client's when the client is created, a
 call's when the call starts. A header HTTP cannot carry raises ``InvalidRequestError`` naming
 the header, never its value (it may be a secret), before anything is sent. Left to
@@ -12,12 +17,12 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from typing import Iterable, Mapping
+from typing import ItemsView, Iterable, Iterator, Mapping, Tuple, Union
 
 from .._exceptions import InvalidRequestError
 from .._version import __version__
 
-__all__ = ["client_headers", "call_headers", "check_headers", "basic_auth", "USER_AGENT"]
+__all__ = ["Headers", "client_headers", "call_headers", "check_headers", "basic_auth", "USER_AGENT"]
 
 USER_AGENT = f"stateless-client/{__version__}"
 
@@ -27,31 +32,124 @@ _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # (http.client encodes values as Latin-1), and leading whitespace, which ``requests``
 # rejects (``^\s`` is Unicode-aware there too).
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]|^\s")
+# Values a ``repr`` does not show.
+_SECRETS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+
+HeaderPairs = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+
+
+class Headers(Mapping[str, str]):
+    """HTTP headers: one value per name whatever its case, the last one set winning.
+
+    A name is spelled as it was last set. Immutable: ``merged`` and ``without`` return new
+    headers, so the client's can be shared by every call and thread. A ``None`` value stays:
+    ``requests`` takes it to mean "do not send this header" (not even its own default).
+    The ``repr`` shows no secret's value (API key, authorization, cookie).
+
+    Examples:
+        >>> headers = Headers({"Accept": "application/json", "x-api-key": "sk"})
+        >>> headers.merged({"accept": "text/event-stream"})
+        Headers({'x-api-key': '***', 'accept': 'text/event-stream'})
+        >>> headers["ACCEPT"], "X-Api-Key" in headers
+        ('application/json', True)
+    """
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, headers: HeaderPairs = ()) -> None:
+        self._names: dict[str, str] = {}  # lower-case name -> the name as last set
+        self._values: dict[str, str] = {}  # the name as last set -> its value
+        self._set(headers)
+
+    def _set(self, headers: HeaderPairs) -> None:
+        names, values = self._names, self._values
+        for name, value in headers.items() if isinstance(headers, Mapping) else headers:
+            try:
+                key = name.lower()
+            except AttributeError:  # not a string: kept as it is, for check_headers to name
+                key = name
+            spelled = names.get(key)
+            if spelled is not None and spelled != name:
+                del values[spelled]
+            names[key] = name
+            values[name] = value
+
+    def merged(self, other: HeaderPairs | None) -> Headers:
+        """These headers with ``other``'s set after them: a name in both gets ``other``'s value."""
+        if not other:
+            return self
+        new = Headers.__new__(Headers)
+        new._names, new._values = dict(self._names), dict(self._values)
+        new._set(other)
+        return new
+
+    def without(self, *names: str) -> Headers:
+        """These headers without ``names`` (in any case)."""
+        dropped = {self._names.get(name.lower()) for name in names}
+        return Headers((name, value) for name, value in self._values.items() if name not in dropped)
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return self._values[self._names[name.lower()]]
+        except (KeyError, AttributeError):
+            raise KeyError(name) from None
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def items(self) -> ItemsView[str, str]:
+        """``(name, value)`` pairs, each name as last set (what ``requests`` is given)."""
+        return self._values.items()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        theirs = other if isinstance(other, Headers) else Headers(other)
+        return self._folded() == theirs._folded()
+
+    def _folded(self) -> dict[str, str]:
+        return {key: self._values[name] for key, name in self._names.items()}
+
+    def __repr__(self) -> str:
+        hidden = {self._names[key] for key in _SECRETS if key in self._names}
+        shown = {name: "***" if name in hidden else value for name, value in self._values.items()}
+        return f"Headers({shown!r})"
 
 
 def client_headers(
     api_key: str | None, headers: Mapping[str, str] | None, *, authorization: str | None = None
-) -> dict[str, str]:
+) -> Headers:
     """The headers of every request of a client, checked.
 
-    ``authorization`` (basic auth from the URL's user name and password) is sent unless
-    ``headers`` has an ``Authorization`` of its own.
+    ``headers`` are set after the user agent and ``authorization`` (basic auth from the URL's
+    user name and password), so an ``Authorization`` or ``User-Agent`` of the caller's wins;
+    ``api_key`` is set last, so it wins over an ``X-Api-Key`` in ``headers``.
 
     Raises:
         InvalidRequestError: a header that cannot be sent.
     """
-    merged = {"user-agent": USER_AGENT}
-    if authorization and not any(isinstance(name, str) and name.lower() == "authorization" for name in headers or ()):
-        merged["authorization"] = authorization
-    merged.update(headers or {})
+    if headers:
+        check_headers(headers)
+    defaults = {"user-agent": USER_AGENT}
+    if authorization:
+        defaults["authorization"] = authorization
+    merged = Headers(defaults).merged(headers)
     if api_key:
-        merged["x-api-key"] = api_key
-    check_headers(merged)
+        key = {"x-api-key": api_key}
+        check_headers(key)
+        merged = merged.merged(key)
     return merged
 
 
-def call_headers(base: Mapping[str, str], extra: Mapping[str, str] | None) -> Mapping[str, str]:
-    """A call's headers: the client's, updated by the call's ``extra`` (``base`` is not changed).
+def call_headers(base: Headers, extra: Mapping[str, str] | None) -> Headers:
+    """A call's headers: the client's, with the call's ``extra`` set after them (``base`` is
+    not changed).
 
     Only ``extra`` is checked: ``base`` was when the client was created.
 
@@ -61,7 +159,7 @@ def call_headers(base: Mapping[str, str], extra: Mapping[str, str] | None) -> Ma
     if not extra:
         return base
     check_headers(extra)
-    return {**base, **extra}
+    return base.merged(extra)
 
 
 def check_headers(headers: Mapping[str, str]) -> None:

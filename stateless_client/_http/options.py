@@ -14,12 +14,13 @@ from urllib.parse import parse_qsl
 
 from .._config import Timeout
 from ..types import QueryParamTypes
-from .headers import call_headers
+from .headers import Headers, call_headers
 
-__all__ = ["RequestOptions", "Query"]
+__all__ = ["RequestOptions", "SentQuery"]
 
-#: Query parameters as ``requests`` takes them.
-Query = Union[Mapping[str, Any], List[Tuple[str, Any]]]
+#: The query parameters a request is sent with (the method's own and the caller's), as
+#: ``requests`` takes them.
+SentQuery = Union[Mapping[str, Any], List[Tuple[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,26 +28,27 @@ class RequestOptions:
     """What one call sends and how long and how often it tries.
 
     Attributes:
-        headers: every header to send (user agent, API key, the client's, the call's).
+        headers: every header to send (user agent, API key, the client's, the call's), one
+            value per name whatever its case.
         timeout: the call's connect and read limits.
         max_retries: how often a failed request may be retried.
         params: the caller's extra query parameters; they win over the method's own.
     """
 
-    headers: Mapping[str, str]
+    headers: Headers
     timeout: Timeout
     max_retries: int
     params: QueryParamTypes | None = None
 
     def with_headers(self, extra: Mapping[str, str]) -> RequestOptions:
-        """These options with ``extra`` headers added (a copy; ``self`` is unchanged).
+        """These options with ``extra`` headers set after theirs (a copy; ``self`` is unchanged).
 
         Raises:
             InvalidRequestError: a header HTTP cannot carry (named, never quoted).
         """
         return replace(self, headers=call_headers(self.headers, extra))
 
-    def query(self, own: Mapping[str, Any] | None) -> Query | None:
+    def query(self, own: Mapping[str, Any] | None) -> SentQuery | None:
         """The query parameters to send: the method's ``own``, updated by the caller's.
 
         The caller's may be a mapping, a list of pairs or an encoded string, as ``requests``

@@ -25,7 +25,6 @@ from .._exceptions import (
     NotFoundError,
     StreamClosedError,
     StreamInterruptedError,
-    run_error,
     snippet,
 )
 from .._models import StreamPart
@@ -33,7 +32,7 @@ from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
 from .abort import shutdown_socket
 from .body import iter_body
-from .failures import connection_error
+from .failures import connection_error, run_error
 from .headers import check_headers
 from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
@@ -470,10 +469,7 @@ class _EventSource:
         self.canceller(self.run_id, self.thread_id, action)
 
     def _resume_options(self, reason: str, delivered: int) -> RequestOptions:
-        headers = {
-            name: value for name, value in self.options.headers.items()
-            if name.lower() not in ("content-type", "content-length", "last-event-id")
-        }
+        headers = self.options.headers.without("content-type", "content-length", "last-event-id")
         if self.last_event_id is not None:
             try:  # the ID came from the server: it may be nothing HTTP can send back
                 check_headers({"last-event-id": self.last_event_id})
@@ -482,7 +478,7 @@ class _EventSource:
                     method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
                     reason=f"{reason}; the server's event ID cannot be sent back to resume ({exc})",
                 ) from None
-            headers["last-event-id"] = self.last_event_id
+            headers = headers.merged({"last-event-id": self.last_event_id})
         return replace(self.options, headers=headers, max_retries=0, params=None)
 
     def _not_json(self, event: str, data: str) -> object:

@@ -19,17 +19,17 @@ from requests.adapters import HTTPAdapter
 
 from .. import _json
 from .._config import NOT_GIVEN, NotGiven, Timeout, TimeoutArg
-from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet, status_error
+from .._exceptions import APIError, InvalidRequestError, InvalidResponseError, snippet
 from ..sse import DEFAULT_MAX_EVENT_SIZE
 from ..types import QueryParamTypes
 from .abort import attach, check_not_aborted
-from .failures import connection_error, never_sent
-from .headers import basic_auth, call_headers, client_headers
-from .options import Query, RequestOptions
+from .failures import connection_error, never_sent, status_error
+from .headers import Headers, basic_auth, call_headers, client_headers
+from .options import RequestOptions, SentQuery
 from .retries import Retry, retries_status, retry_delay
 from .urls import NO_ORIGIN, origin, origin_text, path_of, redact_userinfo, split_userinfo
 
-__all__ = ["Transport", "NO_BODY", "drop_none"]
+__all__ = ["Transport", "NO_BODY"]
 
 logger = logging.getLogger("stateless_client")
 
@@ -43,6 +43,8 @@ _PLAIN_PATH = re.compile(r"/(?!/)[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*").fullmatch
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 _TAB_NEWLINE = str.maketrans("", "", "\t\n\r")
 _QUERY_OR_FRAGMENT = re.compile(r"[?#]")
+# Set after the call's headers: the body is JSON whatever Content-Type the caller gave.
+_JSON_BODY = {"content-type": "application/json"}
 
 
 class _NotSent:
@@ -53,11 +55,6 @@ class _NotSent:
 
 
 NO_BODY: Any = _NotSent()
-
-
-def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """A request payload without its ``None`` values, so the server's defaults apply."""
-    return {key: value for key, value in fields.items() if value is not None}
 
 
 class Transport:
@@ -231,14 +228,14 @@ class Transport:
             )
         intent = retry or Retry.for_method(method)
         query = options.query(params)
-        headers = dict(options.headers)
+        headers = options.headers
         body: bytes | None = None
         if json is not NO_BODY:
             try:
                 body = _json.encode_body(json)
             except InvalidRequestError as exc:  # raised before anything is sent
                 raise type(exc)(f"{method} {path_of(url)}: {exc}") from None
-            headers["content-type"] = "application/json"
+            headers = headers.merged(_JSON_BODY)
 
         attempt = 0
         while True:
@@ -269,8 +266,8 @@ class Transport:
         method: str,
         url: str,
         body: bytes | None,
-        params: Query | None,
-        headers: dict[str, str],
+        params: SentQuery | None,
+        headers: Headers,
         limits: Timeout,
         stream: bool,
     ) -> requests.Response:
@@ -300,7 +297,7 @@ class Transport:
                 )
             if response.status_code in (301, 302, 303) and method != "HEAD":
                 method, body = "GET", None
-                headers.pop("content-type", None)
+                headers = headers.without("content-type")
             url, params = target, None
         raise APIError(f"{method} {url}: more than {MAX_REDIRECTS} redirects", method=method, url=url)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .._exceptions import InvalidRequestError
+
 __all__ = ["path", "origin", "origin_text", "path_of", "split_userinfo", "redact_userinfo"]
 
 # Segments that a server (or any URL resolver on the way) reads as "this" or "the parent"
@@ -31,9 +33,6 @@ def path(*segments: str) -> str:
     """
     for index, segment in enumerate(segments):
         if segment in _NOT_IDS:
-            # Imported here: ``_exceptions`` imports this module.
-            from .._exceptions import InvalidRequestError
-
             where = "/" + "/".join("{id}" if i == index else quote(s, safe="") for i, s in enumerate(segments))
             raise InvalidRequestError(
                 f"{segment!r} is not a valid ID{f' (in {where})' if len(segments) > 1 else ''}: an empty "

@@ -31,7 +31,7 @@ from .._http.urls import path
 from .._models import _Model, parse_model
 from ..types import CancelAction, QueryParamTypes
 
-__all__ = ["Resource", "paginate", "flag", "json_options"]
+__all__ = ["Resource", "paginate", "flag", "drop_none", "json_options", "OnResponse"]
 
 _M = TypeVar("_M", bound=_Model)
 _T = TypeVar("_T")
@@ -267,13 +267,15 @@ def build(cast: object, payload: Any, response: requests.Response) -> Any:
     return payload
 
 
+def drop_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A request payload without its ``None`` values, so the server's defaults apply."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def json_options(options: RequestOptions) -> RequestOptions:
     """A stream call's options for a plain JSON request made on its behalf (a cancel): its
     headers without the stream's own, no query."""
-    headers = {
-        name: value for name, value in options.headers.items()
-        if name.lower() not in ("accept", "content-type", "content-length", "last-event-id")
-    }
+    headers = options.headers.without("accept", "content-type", "content-length", "last-event-id")
     return replace(options, headers=headers, params=None)
 
 

@@ -7,7 +7,6 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._http.retries import Retry
-from .._http.transport import drop_none
 from .._http.urls import path
 from .._models import Cron, parse_selected
 from ..types import (
@@ -24,7 +23,7 @@ from ..types import (
     SortOrder,
     StreamMode,
 )
-from .base import Resource, paginate
+from .base import Resource, drop_none, paginate
 from .run_payload import run_payload
 
 __all__ = ["Crons"]

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Mapping
-
-import requests
+from typing import Any, Mapping
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import APIConnectionError, InternalServerError, RateLimitError
+from .._http.headers import Headers
 from .._http.options import RequestOptions
 from .._http.retries import retry_delay
 from .._http.stream import RunStream
 from .._http.transport import NO_BODY
 from .._models import StreamPart
 from ..types import QueryParamTypes
-from .base import Resource
+from .base import OnResponse, Resource
 
 __all__ = ["HttpClient"]
 
 logger = logging.getLogger("stateless_client")
-
-OnResponse = Callable[[requests.Response], None]
-
 
 def _body(json: Any) -> Any:
     """``json=None`` sends no body, as in the official SDK."""
@@ -166,12 +162,12 @@ class HttpClient(Resource):
             ...     [part.event for part in s]
             ['metadata', 'values', 'values']
         """
-        # As the SDK: ``Cache-Control: no-store`` unless the caller's headers say otherwise.
-        merged = dict(headers or {})
-        if not any(name.lower() == "cache-control" for name in merged):
-            merged["cache-control"] = "no-store"
+        options = self._options(headers, params, timeout, max_retries)
+        # As the SDK: ``Cache-Control: no-store`` unless the call's headers say otherwise.
+        if not headers or "cache-control" not in Headers(headers):
+            options = options.with_headers({"cache-control": "no-store"})
         return self._stream(method.upper(), path, body=_body(json), resumable=True, on_response=on_response,
-                            options=self._options(merged, params, timeout, max_retries))
+                            options=options)
 
     def request_reconnect(
         self,

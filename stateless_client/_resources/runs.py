@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import NotFoundError, run_error
+from .._exceptions import NotFoundError
+from .._http.failures import run_error
 from .._http.options import RequestOptions
 from .._http.retries import Retry
 from .._http.stream import RunStream, run_location
-from .._http.transport import NO_BODY, Transport, drop_none
+from .._http.transport import NO_BODY, Transport
 from .._http.urls import path
 from .._models import Run, StreamPart
 from ..types import (
@@ -40,7 +41,7 @@ from ..types import (
     StreamMode,
     StreamVersion,
 )
-from .base import Resource, flag, json_options
+from .base import Resource, drop_none, flag, json_options
 from .many import run_many
 from .run_payload import run_payload
 

@@ -7,10 +7,9 @@ from typing import Any, Iterator, Literal, Mapping, Sequence
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import InvalidResponseError
 from .._http.retries import Retry
-from .._http.transport import drop_none
 from .._models import Item, SearchItem, parse_model
 from ..types import ListNamespaceResponse, QueryParamTypes, SearchItemsResponse
-from .base import Resource, flag, paginate
+from .base import Resource, drop_none, flag, paginate
 
 __all__ = ["Store"]
 

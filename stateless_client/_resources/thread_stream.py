@@ -32,12 +32,11 @@ from .._exceptions import (
     StatelessClientError,
     StreamClosedError,
     StreamInterruptedError,
-    command_error,
-    run_error,
     snippet,
 )
 from .._http.body import iter_body
-from .._http.failures import connection_error
+from .._http.failures import command_error, connection_error, run_error
+from .._http.headers import Headers
 from .._http.retries import Retry, retry_delay
 from .._http.stream import BIG_JSON, DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
 from .._http.urls import path
@@ -167,7 +166,7 @@ class ThreadAgent:
         owner = self._owner
         owner._ensure_open()
         return Assistants(owner._transport).get_graph(
-            owner.assistant_id, xray=xray, headers={**owner._headers, **(headers or {})}, params=params,
+            owner.assistant_id, xray=xray, headers=owner._headers.merged(headers), params=params,
             timeout=owner._options.timeout, max_retries=owner._options.max_retries,
         )
 
@@ -216,7 +215,7 @@ class ThreadStream:
         self._explicit_thread = thread_id is not None
         self._transport = transport
         self._options = options
-        self._headers = dict(headers or {})  # the stream's own, for get_tree (``options`` has them merged)
+        self._headers = Headers(headers or ())  # the stream's own, for get_tree (``options`` has them merged)
         self._run_start_timeout = run_start_timeout
         self.run = ThreadRun(self)
         self.agent = ThreadAgent(self)

@@ -9,7 +9,6 @@ from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import InvalidRequestError
 from .._http.retries import Retry
 from .._http.stream import RunStream
-from .._http.transport import drop_none
 from .._http.urls import path
 from .._models import StreamPart, Thread, ThreadState, ThreadUpdateStateResponse, parse_selected
 from ..types import (
@@ -25,7 +24,7 @@ from ..types import (
     ThreadStatus,
     ThreadStreamMode,
 )
-from .base import Resource, flag, paginate
+from .base import Resource, drop_none, flag, paginate
 from .thread_stream import ThreadStream
 
 __all__ = ["Threads"]
