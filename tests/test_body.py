@@ -13,27 +13,8 @@ from hypothesis import strategies as st
 from stateless_client import InvalidResponseError, get_client
 from stateless_client._http.body import InvalidChunkedFraming, _dechunked
 
+from .helpers import FakeOriginal, FakeRaw, reads
 from .loopback import Connection, ScriptedServer, _read_request
-
-
-class FakeOriginal:
-    closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeRaw:
-    released = False
-
-    def release_conn(self) -> None:
-        self.released = True
-
-
-def reads(pieces: list[bytes]) -> Any:
-    """A ``read1`` that returns ``pieces`` one per call, then EOF."""
-    queue = list(pieces)
-    return lambda size: queue.pop(0) if queue else b""
 
 
 def dechunk(pieces: list[bytes]) -> tuple[bytes, FakeOriginal, FakeRaw]:

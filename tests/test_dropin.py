@@ -7,10 +7,11 @@ import warnings
 from typing import Any
 
 import pytest
-import responses
 from responses import matchers
 
-from stateless_client import Client, RunError, StreamPart, get_client
+from stateless_client import Client, RunError, StreamPart
+
+from .helpers import BASE
 
 
 def test_sdk_style_thread_and_run_code(client: Client, seed_input: dict[str, Any]) -> None:
@@ -81,19 +82,17 @@ def test_threads_create_with_graph_ttl_and_supersteps_and_get_with_include(clien
     client.threads.delete(thread["thread_id"])
 
 
-def test_wire_names_and_params_are_the_sdks() -> None:
-    with responses.RequestsMock() as api:
-        api.post("http://dropin.test/runs/wait", json={},
-                 match=[matchers.json_params_matcher({"assistant_id": "a", "langsmith_tracer": {"project_name": "p"},
-                                                      "strict_resume": True}, strict_match=True),
-                        matchers.query_param_matcher({"tenant": "t1"})])
-        api.post("http://dropin.test/threads/t/runs/r/cancel", body=b"",
-                 match=[matchers.query_param_matcher({"wait": "0", "action": "rollback", "extra": "1"})])
-        api.post("http://dropin.test/runs/cancel", body=b"",
-                 match=[matchers.json_params_matcher({"run_ids": ["r1"]}, strict_match=True),
-                        matchers.query_param_matcher({"action": "interrupt"})])
-        client = get_client(url="http://dropin.test", api_key=None)
-        client.runs.wait(None, "a", langsmith_tracing={"project_name": "p"}, strict_resume=True,
-                         params={"tenant": "t1"})
-        client.runs.cancel("t", "r", action="rollback", params=[("extra", "1")])
-        client.runs.cancel_many(run_ids=["r1"])
+def test_wire_names_and_params_are_the_sdks(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/wait", json={},
+             match=[matchers.json_params_matcher({"assistant_id": "a", "langsmith_tracer": {"project_name": "p"},
+                                                  "strict_resume": True}, strict_match=True),
+                    matchers.query_param_matcher({"tenant": "t1"})])
+    api.post(f"{BASE}/threads/t/runs/r/cancel", body=b"",
+             match=[matchers.query_param_matcher({"wait": "0", "action": "rollback", "extra": "1"})])
+    api.post(f"{BASE}/runs/cancel", body=b"",
+             match=[matchers.json_params_matcher({"run_ids": ["r1"]}, strict_match=True),
+                    matchers.query_param_matcher({"action": "interrupt"})])
+    mock_client.runs.wait(None, "a", langsmith_tracing={"project_name": "p"}, strict_resume=True,
+                          params={"tenant": "t1"})
+    mock_client.runs.cancel("t", "r", action="rollback", params=[("extra", "1")])
+    mock_client.runs.cancel_many(run_ids=["r1"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -18,6 +17,8 @@ from stateless_client import (
     Thread,
     UnprocessableEntityError,
 )
+
+from .helpers import settled_status
 
 
 def _messages(state: dict[str, Any]) -> list[str]:
@@ -228,17 +229,6 @@ def test_threads_create_get_delete(client: Client) -> None:
         client.threads.get(thread.thread_id)
 
 
-def _wait_for_status(client: Client, thread_id: str, run_id: str, wanted: set[str]) -> str:
-    deadline = time.monotonic() + 30
-    status = ""
-    while time.monotonic() < deadline:
-        status = client.runs.get(thread_id, run_id).status
-        if status in wanted:
-            return status
-        time.sleep(0.1)
-    return status
-
-
 @pytest.mark.parametrize(("on_disconnect", "final"), [("cancel", "interrupted"), ("continue", "success")])
 def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
     client: Client, on_disconnect: str, final: str
@@ -255,4 +245,4 @@ def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
     assert stream.run_id is not None  # leaving the with block closed the connection at once
     with pytest.raises(StreamClosedError):
         iter(stream)
-    assert _wait_for_status(client, thread.thread_id, stream.run_id, {final}) == final
+    assert settled_status(client, thread.thread_id, stream.run_id, seconds=30) == final

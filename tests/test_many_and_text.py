@@ -16,6 +16,8 @@ import pytest
 from stateless_client import Client, RunError, StreamPart
 from stateless_client._dev.local_server import LocalServer
 
+from .helpers import settled_status
+
 TOKENS = "Hello Bagatur! Nice to meet you."
 
 
@@ -76,7 +78,7 @@ def test_ctrl_c_cancels_the_runs_in_flight_on_the_server(server: LocalServer, cl
         if child.poll() is None:
             os.kill(child.pid, signal.SIGKILL)
     assert "KeyboardInterrupt" in stderr
-    statuses = {_final_status(client, thread_id) for thread_id in threads}
+    statuses = {settled_status(client, thread_id) for thread_id in threads}
     assert statuses == {"interrupted"}
 
 
@@ -88,14 +90,3 @@ def _threads_of(client: Client, tag: str, expected: int) -> list[str]:
             return [thread["thread_id"] for thread in found]
         time.sleep(0.05)
     raise AssertionError(f"the runs of batch {tag} never started")
-
-
-def _final_status(client: Client, thread_id: str) -> str:
-    status = ""
-    for _ in range(100):
-        (run,) = client.runs.list(thread_id)
-        status = run.status
-        if status not in ("pending", "running"):
-            return status
-        time.sleep(0.1)
-    return status

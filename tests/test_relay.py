@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 
 from stateless_client import SSE_RESPONSE_HEADERS, Client
 from stateless_client.sse import decode
+
+from .helpers import settled_status
 
 
 def _events(chunks: list[bytes]) -> list[tuple[str, Any]]:
@@ -30,16 +31,6 @@ def test_a_failed_run_is_an_error_event_not_a_cut_response(client: Client) -> No
     assert error["type"] == "RunError" and error["error"] == "ValueError" and "node exploded" in error["message"]
 
 
-def _status_after_close(client: Client, thread_id: str, run_id: str) -> str:
-    status = ""
-    for _ in range(100):
-        status = client.runs.get(thread_id, run_id).status
-        if status not in ("pending", "running"):
-            return status
-        time.sleep(0.1)
-    return status
-
-
 def test_closing_the_relay_early_cancels_the_run(client: Client) -> None:
     thread = client.threads.create()
     stream = client.runs.stream(thread.thread_id, "slow", input={"n": 50, "delay": 0.2}, stream_mode="custom")
@@ -47,7 +38,7 @@ def test_closing_the_relay_early_cancels_the_run(client: Client) -> None:
     assert next(relay).startswith(b"event: metadata") and next(relay).startswith(b"event: custom")
     relay.close()  # what a WSGI server does when the browser has gone
     assert stream.closed and stream.run_id is not None
-    assert _status_after_close(client, thread.thread_id, stream.run_id) == "interrupted"
+    assert settled_status(client, thread.thread_id, stream.run_id) == "interrupted"
 
 
 def test_the_async_relay_hands_over_events_and_cancels_when_its_task_is(client: Client) -> None:
@@ -71,7 +62,7 @@ def test_the_async_relay_hands_over_events_and_cancels_when_its_task_is(client: 
 
     asyncio.run(main())
     assert received[0].startswith(b"event: metadata") and stream.closed
-    assert _status_after_close(client, thread.thread_id, stream.run_id or "") == "interrupted"
+    assert settled_status(client, thread.thread_id, stream.run_id or "") == "interrupted"
     assert len(received) < 50
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 import requests
-import responses
 from responses import matchers
 
 from stateless_client import (
@@ -25,8 +24,8 @@ from stateless_client import (
     get_client,
 )
 
-BASE = "http://api.test"
-SSE = "text/event-stream; charset=utf-8"
+from .helpers import BASE, SSE
+
 RUN = {
     "run_id": "r1",
     "thread_id": "t1",
@@ -73,18 +72,7 @@ def _sent(parameters: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-@pytest.fixture
-def api() -> Any:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def client() -> Client:
-    return get_client(url=BASE, api_key=None, max_retries=0)
-
-
-def test_stream_sends_every_parameter_to_the_stateless_endpoint(api: Any, client: Client) -> None:
+def test_stream_sends_every_parameter_to_the_stateless_endpoint(api: Any, mock_client: Client) -> None:
     parameters = {**ALL_RUN_PARAMETERS, **STREAM_ONLY}
     api.post(
         f"{BASE}/runs/stream",
@@ -93,43 +81,43 @@ def test_stream_sends_every_parameter_to_the_stateless_endpoint(api: Any, client
         match=[matchers.json_params_matcher(_sent(parameters), strict_match=True),
                matchers.header_matcher({"accept": "text/event-stream"})],
     )
-    parts = list(client.runs.stream(None, "agent", **parameters, headers={"x-extra": "1"}))
+    parts = list(mock_client.runs.stream(None, "agent", **parameters, headers={"x-extra": "1"}))
     assert [(p.event, p.data) for p in parts] == [("metadata", {"run_id": "r1"})]
     assert api.calls[0].request.headers["x-extra"] == "1"
 
 
-def test_stream_on_a_thread_uses_the_thread_path_and_quotes_ids(api: Any, client: Client) -> None:
+def test_stream_on_a_thread_uses_the_thread_path_and_quotes_ids(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t%2F1/runs/stream", body=b"", content_type=SSE,
              match=[matchers.json_params_matcher({"assistant_id": "agent", "stream_mode": "values",
                                                   "stream_subgraphs": False, "stream_resumable": False},
                                                  strict_match=True)])
-    assert list(client.runs.stream("t/1", "agent")) == []
+    assert list(mock_client.runs.stream("t/1", "agent")) == []
 
 
-def test_wait_sends_every_parameter_and_tolerates_keepalive_lines(api: Any, client: Client) -> None:
+def test_wait_sends_every_parameter_and_tolerates_keepalive_lines(api: Any, mock_client: Client) -> None:
     api.post(
         f"{BASE}/runs/wait",
         body=b"\n\n\r\n{\"messages\": [1]}",
         content_type="application/json",
         match=[matchers.json_params_matcher(_sent(ALL_RUN_PARAMETERS), strict_match=True)],
     )
-    assert client.runs.wait(None, "agent", **ALL_RUN_PARAMETERS) == {"messages": [1]}
+    assert mock_client.runs.wait(None, "agent", **ALL_RUN_PARAMETERS) == {"messages": [1]}
 
 
-def test_create_and_batch_send_their_payloads(api: Any, client: Client) -> None:
+def test_create_and_batch_send_their_payloads(api: Any, mock_client: Client) -> None:
     parameters = {**ALL_RUN_PARAMETERS, "stream_mode": "values", "stream_resumable": True}
     api.post(f"{BASE}/threads/t1/runs", json=RUN,
              match=[matchers.json_params_matcher(_sent({**parameters, "stream_subgraphs": False}), strict_match=True)])
     api.post(f"{BASE}/runs/batch", json=[RUN, RUN],
              match=[matchers.json_params_matcher([{"assistant_id": "a"}, {"assistant_id": "b", "input": 1}])])
-    run = client.runs.create("t1", "agent", **parameters)
+    run = mock_client.runs.create("t1", "agent", **parameters)
     assert (run.run_id, run.thread_id, run.status) == ("r1", "t1", "pending")
     assert run.created_at is not None and run.updated_at is not None and run.updated_at.tzinfo is not None
-    batch = client.runs.create_batch([{"assistant_id": "a", "input": None}, {"assistant_id": "b", "input": 1}])
+    batch = mock_client.runs.create_batch([{"assistant_id": "a", "input": None}, {"assistant_id": "b", "input": 1}])
     assert [r.run_id for r in batch] == ["r1", "r1"]
 
 
-def test_follow_up_calls_use_the_official_paths(api: Any, client: Client) -> None:
+def test_follow_up_calls_use_the_official_paths(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t1/runs/r1", json=RUN)
     api.get(f"{BASE}/threads/t1/runs/r1/join", json={"done": True})
     api.post(f"{BASE}/threads/t1/runs/r1/cancel", body=b"",
@@ -142,14 +130,15 @@ def test_follow_up_calls_use_the_official_paths(api: Any, client: Client) -> Non
     api.get(f"{BASE}/threads/t9", json={"thread_id": "t9", "status": "busy", "future": 1})
     api.delete(f"{BASE}/threads/t9", status=204)
 
-    assert client.runs.get("t1", "r1").run_id == "r1"
-    assert client.runs.join("t1", "r1") == {"done": True}
-    assert client.runs.cancel("t1", "r1", wait=True, action="rollback") is None
-    stream = client.runs.join_stream("t1", "r1", stream_mode="custom", cancel_on_disconnect=True, last_event_id="5-0")
+    assert mock_client.runs.get("t1", "r1").run_id == "r1"
+    assert mock_client.runs.join("t1", "r1") == {"done": True}
+    assert mock_client.runs.cancel("t1", "r1", wait=True, action="rollback") is None
+    stream = mock_client.runs.join_stream("t1", "r1", stream_mode="custom", cancel_on_disconnect=True,
+                                          last_event_id="5-0")
     assert [p.data for p in stream] == [1]
-    assert client.threads.create(metadata={"a": 1}, if_exists="do_nothing").thread_id == "t9"
-    assert client.threads.get("t9").status == "busy"
-    assert client.threads.delete("t9") is None
+    assert mock_client.threads.create(metadata={"a": 1}, if_exists="do_nothing").thread_id == "t9"
+    assert mock_client.threads.get("t9").status == "busy"
+    assert mock_client.threads.delete("t9") is None
 
 
 @pytest.mark.parametrize(
@@ -159,12 +148,12 @@ def test_follow_up_calls_use_the_official_paths(api: Any, client: Client) -> Non
      (503, InternalServerError), (418, APIStatusError)],
 )
 def test_each_status_maps_to_one_error_type_for_every_call(
-    api: Any, client: Client, status: int, error_type: type[APIStatusError]
+    api: Any, mock_client: Client, status: int, error_type: type[APIStatusError]
 ) -> None:
     for method, url in [("POST", "/runs/wait"), ("POST", "/runs/stream"), ("GET", "/threads/t1")]:
         api.add(method, BASE + url, status=status, json={"detail": f"nope {status}"})
-    calls = [lambda: client.runs.wait(None, "a"), lambda: client.runs.stream(None, "a"),
-             lambda: client.threads.get("t1")]
+    calls = [lambda: mock_client.runs.wait(None, "a"), lambda: mock_client.runs.stream(None, "a"),
+             lambda: mock_client.threads.get("t1")]
     for call in calls:
         with pytest.raises(error_type) as caught:
             call()
@@ -173,33 +162,33 @@ def test_each_status_maps_to_one_error_type_for_every_call(
         assert f"-> {status}" in str(caught.value) and f"nope {status}" in str(caught.value)
 
 
-def test_html_error_page_is_quoted_briefly(api: Any, client: Client) -> None:
+def test_html_error_page_is_quoted_briefly(api: Any, mock_client: Client) -> None:
     page = "<html><body><h1>502 Bad Gateway</h1>" + "x" * 5000 + "</body></html>"
     api.post(f"{BASE}/runs/wait", status=502, body=page, content_type="text/html")
     with pytest.raises(InternalServerError) as caught:
-        client.runs.wait(None, "a")
+        mock_client.runs.wait(None, "a")
     assert "502 Bad Gateway" in str(caught.value)
     assert len(str(caught.value)) < 400
 
 
-def test_non_json_200_body_is_a_typed_error(api: Any, client: Client) -> None:
+def test_non_json_200_body_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/wait", body="<html>proxy login</html>", content_type="text/html")
     with pytest.raises(InvalidResponseError, match="proxy login"):
-        client.runs.wait(None, "a")
+        mock_client.runs.wait(None, "a")
 
 
-def test_non_sse_stream_response_is_a_typed_error_at_the_call(api: Any, client: Client) -> None:
+def test_non_sse_stream_response_is_a_typed_error_at_the_call(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/stream", body="<html>maintenance</html>", content_type="text/html")
     with pytest.raises(InvalidResponseError) as caught:
-        client.runs.stream(None, "a")
+        mock_client.runs.stream(None, "a")
     assert "text/html" in str(caught.value) and caught.value.snippet == "<html>maintenance</html>"
 
 
-def test_wait_error_body_becomes_run_error_with_run_id(api: Any, client: Client) -> None:
+def test_wait_error_body_becomes_run_error_with_run_id(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/wait", json={"__error__": {"error": "ValueError", "message": "node exploded"}},
              headers={"content-location": "/threads/t1/runs/r1"})
     with pytest.raises(RunError) as caught:
-        client.runs.wait(None, "a")
+        mock_client.runs.wait(None, "a")
     assert (caught.value.run_id, caught.value.error, caught.value.detail) == ("r1", "ValueError", "node exploded")
 
 

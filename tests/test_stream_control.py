@@ -3,34 +3,16 @@ thread. Real loopback sockets, and the real server for cancelling runs."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from stateless_client import Client, StreamClosedError, Timeout, get_client
+from stateless_client import Client, StreamClosedError
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
-
-
-def sse(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
-
-
-@pytest.fixture
-def make_client() -> Iterator[Any]:
-    made: list[Client] = []
-
-    def make(url: str) -> Client:
-        client = get_client(url=url, api_key=None, timeout=Timeout(connect=TIMEOUT, read=TIMEOUT))
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
+from .helpers import settled_status
+from .loopback import TIMEOUT, Connection, ScriptedServer, sse
 
 
 def _three_then_silence(conn: Connection) -> None:
@@ -96,16 +78,6 @@ def test_a_second_reader_gets_a_clear_error(make_client: Any) -> None:
         assert isinstance(errors[0], StreamClosedError)
 
 
-def _wait_for_run(client: Client, thread_id: str, run_id: str, wanted: set[str]) -> str:
-    status = ""
-    for _ in range(100):
-        status = client.runs.get(thread_id, run_id).status
-        if status in wanted:
-            return status
-        time.sleep(0.1)
-    return status
-
-
 @pytest.mark.parametrize("stateless", [True, False], ids=["stateless", "thread"])
 def test_cancel_stops_the_run_on_the_server_from_another_thread(client: Client, stateless: bool) -> None:
     thread_id = None if stateless else client.threads.create()["thread_id"]
@@ -122,7 +94,7 @@ def test_cancel_stops_the_run_on_the_server_from_another_thread(client: Client, 
     assert not errors or isinstance(errors[0], StreamClosedError)
     assert stream.closed and stream.run_id is not None
     found_thread = thread_id or _temporary_thread(client, stream.run_id)
-    assert _wait_for_run(client, found_thread, stream.run_id, {"interrupted"}) == "interrupted"
+    assert settled_status(client, found_thread, stream.run_id) == "interrupted"
     assert len(received) < 50
 
 
