@@ -66,9 +66,7 @@ def test_the_async_relay_hands_over_events_and_cancels_when_its_task_is(client: 
     assert len(received) < 50
 
 
-def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them() -> None:
-    from stateless_client import get_client
-
+def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them(make_client: Any) -> None:
     from .loopback import Connection, ScriptedServer
 
     def handler(conn: Connection) -> None:
@@ -81,10 +79,8 @@ def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them() 
     with ScriptedServer(handler, handler) as server:
         # A client per stream: the scripted server closes each connection after its handler,
         # so a second request must not go out on the first one's pooled connection.
-        with get_client(url=server.url, api_key=None) as client:
-            relayed = list(client.runs.stream("t", "agent").iter_sse())
-        with get_client(url=server.url, api_key=None) as client:
-            plain = [part.event for part in client.runs.stream("t", "agent")]
+        relayed = list(make_client(server.url).runs.stream("t", "agent").iter_sse())
+        plain = [part.event for part in make_client(server.url).runs.stream("t", "agent")]
     assert relayed[1] == b": heartbeat\n\n" and relayed[-1] == b"event: end\ndata: null\n\n"
     assert plain == ["metadata", "values"]
 
