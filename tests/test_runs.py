@@ -1,24 +1,170 @@
-"""Behaviour against a real ``langgraph dev`` server (see conftest.py): no mocks here."""
+"""``client.runs``: the wire shape of every method (``responses``, strict matchers) and its
+behaviour on the real ``langgraph dev`` server (the ``client`` fixture). How the ``RunStream``
+that ``runs.stream`` returns is read, closed and relayed is in ``test_run_stream.py``."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
 from typing import Any
 
 import pytest
+from responses import matchers
 
 from stateless_client import (
     Client,
     ConflictError,
+    InvalidResponseError,
     NotFoundError,
     Run,
     RunError,
     StreamClosedError,
     StreamPart,
-    Thread,
     UnprocessableEntityError,
 )
+from stateless_client._dev.local_server import LocalServer
 
-from .helpers import settled_status
+from .helpers import BASE, SSE, settled_status
+
+RUN = {
+    "run_id": "r1",
+    "thread_id": "t1",
+    "assistant_id": "a1",
+    "status": "pending",
+    "created_at": "2026-11-21T13:35:55.195870+00:00",
+    "updated_at": "2026-11-21T13:35:55Z",
+    "metadata": {},
+    "multitask_strategy": "enqueue",
+    "kwargs": {},
+    "field_from_a_newer_server": {"ignored": True},
+}
+ALL_RUN_PARAMETERS: dict[str, Any] = {
+    "input": {"messages": []},
+    "command": {"resume": "yes", "goto": None},
+    "metadata": {"m": 1},
+    "config": {"configurable": {"k": "v"}},
+    "context": {"c": 1},
+    "checkpoint": {"checkpoint_id": "c1"},
+    "checkpoint_id": "c1",
+    "interrupt_before": ["a"],
+    "interrupt_after": "*",
+    "webhook": "https://hooks.example/run",
+    "multitask_strategy": "reject",
+    "if_not_exists": "create",
+    "on_completion": "keep",
+    "after_seconds": 3,
+    "durability": "sync",
+}
+STREAM_ONLY = {
+    "stream_mode": ["updates", "custom"],
+    "stream_subgraphs": True,
+    "stream_resumable": True,
+    "feedback_keys": ["score"],
+    "on_disconnect": "cancel",
+}
+
+
+# -- wire shape ---------------------------------------------------------------------------------
+
+
+def _sent(parameters: dict[str, Any]) -> dict[str, Any]:
+    """What the server must receive: ``None`` values dropped, ``command`` cleaned."""
+    body = {"assistant_id": "agent", **parameters}
+    if "command" in body:
+        body["command"] = {k: v for k, v in body["command"].items() if v is not None}
+    return body
+
+
+def test_stream_sends_every_parameter_to_the_stateless_endpoint(api: Any, mock_client: Client) -> None:
+    parameters = {**ALL_RUN_PARAMETERS, **STREAM_ONLY}
+    api.post(
+        f"{BASE}/runs/stream",
+        body=b"event: metadata\ndata: {\"run_id\": \"r1\"}\n\n",
+        content_type=SSE,
+        match=[matchers.json_params_matcher(_sent(parameters), strict_match=True),
+               matchers.header_matcher({"accept": "text/event-stream"})],
+    )
+    parts = list(mock_client.runs.stream(None, "agent", **parameters, headers={"x-extra": "1"}))
+    assert [(p.event, p.data) for p in parts] == [("metadata", {"run_id": "r1"})]
+    assert api.calls[0].request.headers["x-extra"] == "1"
+
+
+def test_stream_on_a_thread_uses_the_thread_path_and_quotes_ids(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/t%2F1/runs/stream", body=b"", content_type=SSE,
+             match=[matchers.json_params_matcher({"assistant_id": "agent", "stream_mode": "values",
+                                                  "stream_subgraphs": False, "stream_resumable": False},
+                                                 strict_match=True)])
+    assert list(mock_client.runs.stream("t/1", "agent")) == []
+
+
+def test_wait_sends_every_parameter_and_tolerates_keepalive_lines(api: Any, mock_client: Client) -> None:
+    api.post(
+        f"{BASE}/runs/wait",
+        body=b"\n\n\r\n{\"messages\": [1]}",
+        content_type="application/json",
+        match=[matchers.json_params_matcher(_sent(ALL_RUN_PARAMETERS), strict_match=True)],
+    )
+    assert mock_client.runs.wait(None, "agent", **ALL_RUN_PARAMETERS) == {"messages": [1]}
+
+
+def test_create_and_batch_send_their_payloads(api: Any, mock_client: Client) -> None:
+    parameters = {**ALL_RUN_PARAMETERS, "stream_mode": "values", "stream_resumable": True}
+    api.post(f"{BASE}/threads/t1/runs", json=RUN,
+             match=[matchers.json_params_matcher(_sent({**parameters, "stream_subgraphs": False}), strict_match=True)])
+    api.post(f"{BASE}/runs/batch", json=[RUN, RUN],
+             match=[matchers.json_params_matcher([{"assistant_id": "a"}, {"assistant_id": "b", "input": 1}])])
+    run = mock_client.runs.create("t1", "agent", **parameters)
+    assert (run.run_id, run.thread_id, run.status) == ("r1", "t1", "pending")
+    assert run.created_at is not None and run.updated_at is not None and run.updated_at.tzinfo is not None
+    batch = mock_client.runs.create_batch([{"assistant_id": "a", "input": None}, {"assistant_id": "b", "input": 1}])
+    assert [r.run_id for r in batch] == ["r1", "r1"]
+
+
+def test_follow_up_calls_use_the_official_paths(api: Any, mock_client: Client) -> None:
+    api.get(f"{BASE}/threads/t1/runs/r1", json=RUN)
+    api.get(f"{BASE}/threads/t1/runs/r1/join", json={"done": True})
+    api.post(f"{BASE}/threads/t1/runs/r1/cancel", body=b"",
+             match=[matchers.query_param_matcher({"wait": "1", "action": "rollback"})])
+    api.get(f"{BASE}/threads/t1/runs/r1/stream", body=b"data: 1\n\n", content_type=SSE,
+            match=[matchers.query_param_matcher({"cancel_on_disconnect": "true", "stream_mode": "custom"}),
+                   matchers.header_matcher({"last-event-id": "5-0"})])
+    api.post(f"{BASE}/threads", json={"thread_id": "t9"},
+             match=[matchers.json_params_matcher({"metadata": {"a": 1}, "if_exists": "do_nothing"})])
+    api.get(f"{BASE}/threads/t9", json={"thread_id": "t9", "status": "busy", "future": 1})
+    api.delete(f"{BASE}/threads/t9", status=204)
+
+    assert mock_client.runs.get("t1", "r1").run_id == "r1"
+    assert mock_client.runs.join("t1", "r1") == {"done": True}
+    assert mock_client.runs.cancel("t1", "r1", wait=True, action="rollback") is None
+    stream = mock_client.runs.join_stream("t1", "r1", stream_mode="custom", cancel_on_disconnect=True,
+                                          last_event_id="5-0")
+    assert [p.data for p in stream] == [1]
+    assert mock_client.threads.create(metadata={"a": 1}, if_exists="do_nothing").thread_id == "t9"
+    assert mock_client.threads.get("t9").status == "busy"
+    assert mock_client.threads.delete("t9") is None
+
+
+def test_non_sse_stream_response_is_a_typed_error_at_the_call(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/stream", body="<html>maintenance</html>", content_type="text/html")
+    with pytest.raises(InvalidResponseError) as caught:
+        mock_client.runs.stream(None, "a")
+    assert "text/html" in str(caught.value) and caught.value.snippet == "<html>maintenance</html>"
+
+
+def test_wait_error_body_becomes_run_error_with_run_id(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/wait", json={"__error__": {"error": "ValueError", "message": "node exploded"}},
+             headers={"content-location": "/threads/t1/runs/r1"})
+    with pytest.raises(RunError) as caught:
+        mock_client.runs.wait(None, "a")
+    assert (caught.value.run_id, caught.value.error, caught.value.detail) == ("r1", "ValueError", "node exploded")
+
+
+# -- the real server ----------------------------------------------------------------------------
 
 
 def _messages(state: dict[str, Any]) -> list[str]:
@@ -220,15 +366,6 @@ def test_busy_thread_with_reject_strategy_is_409(client: Client) -> None:
     assert client.runs.get(thread.thread_id, run.run_id).status == "interrupted"
 
 
-def test_threads_create_get_delete(client: Client) -> None:
-    thread = client.threads.create(metadata={"owner": "tests"})
-    assert isinstance(thread, Thread)
-    assert client.threads.get(thread.thread_id).metadata["owner"] == "tests"
-    assert client.threads.delete(thread.thread_id) is None
-    with pytest.raises(NotFoundError):
-        client.threads.get(thread.thread_id)
-
-
 @pytest.mark.parametrize(("on_disconnect", "final"), [("cancel", "interrupted"), ("continue", "success")])
 def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
     client: Client, on_disconnect: str, final: str
@@ -246,3 +383,52 @@ def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
     with pytest.raises(StreamClosedError):
         iter(stream)
     assert settled_status(client, thread.thread_id, stream.run_id, seconds=30) == final
+
+
+def test_wait_many_returns_states_in_input_order(client: Client) -> None:
+    inputs = [{"n": 1, "delay": 0.3 * (4 - i)} for i in range(4)]  # the first input finishes last
+    done: list[tuple[int, int]] = []
+    states = client.runs.wait_many("slow", inputs, max_concurrency=4, progress=lambda d, t: done.append((d, t)))
+    assert [state["delay"] for state in states] == [item["delay"] for item in inputs]
+    assert done == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_wait_many_failures_in_place_or_raised(client: Client) -> None:
+    mixed = client.runs.wait_many("error", [{"messages": []}] * 2, return_exceptions=True)
+    assert all(isinstance(result, RunError) and "node exploded" in str(result) for result in mixed)
+    with pytest.raises(RunError, match="node exploded"):
+        client.runs.wait_many("error", [{"messages": []}] * 2)
+    with pytest.raises(ValueError, match="max_concurrency"):
+        client.runs.wait_many("agent", [{}], max_concurrency=0)
+
+
+def test_ctrl_c_cancels_the_runs_in_flight_on_the_server(server: LocalServer, client: Client) -> None:
+    tag = uuid.uuid4().hex
+    script = textwrap.dedent(f"""
+        from stateless_client import get_client
+        client = get_client(url={server.url!r}, api_key=None)
+        client.runs.wait_many("slow", [{{"n": 100, "delay": 0.2}}] * 3, max_concurrency=3,
+                              metadata={{"batch": {tag!r}}}, on_completion="keep")
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+    try:
+        threads = _threads_of(client, tag, expected=3)
+        time.sleep(0.5)  # each run is well under way (a run takes 20 s)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+    assert "KeyboardInterrupt" in stderr
+    statuses = {settled_status(client, thread_id) for thread_id in threads}
+    assert statuses == {"interrupted"}
+
+
+def _threads_of(client: Client, tag: str, expected: int) -> list[str]:
+    for _ in range(200):
+        found = client._transport.request("POST", "/threads/search", client._transport.options(),
+                                          json={"metadata": {"batch": tag}, "limit": 10}).json()
+        if len(found) >= expected:
+            return [thread["thread_id"] for thread in found]
+        time.sleep(0.05)
+    raise AssertionError(f"the runs of batch {tag} never started")

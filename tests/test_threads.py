@@ -274,6 +274,15 @@ def test_signatures_match_the_official_sdk() -> None:
 # -- the real server ----------------------------------------------------------------------------
 
 
+def test_threads_create_get_delete(client: Client) -> None:
+    thread = client.threads.create(metadata={"owner": "tests"})
+    assert isinstance(thread, Thread)
+    assert client.threads.get(thread.thread_id).metadata["owner"] == "tests"
+    assert client.threads.delete(thread.thread_id) is None
+    with pytest.raises(NotFoundError):
+        client.threads.get(thread.thread_id)
+
+
 def test_update_merges_metadata_on_the_server(client: Client) -> None:
     thread = client.threads.create(metadata={"user": "u1"})
     updated = client.threads.update(thread.thread_id, metadata={"topic": "billing"}, ttl=60)
