@@ -11,6 +11,7 @@ import sys
 import textwrap
 import time
 import uuid
+import warnings
 from typing import Any
 
 import pytest
@@ -162,6 +163,22 @@ def test_wait_error_body_becomes_run_error_with_run_id(api: Any, mock_client: Cl
     with pytest.raises(RunError) as caught:
         mock_client.runs.wait(None, "a")
     assert (caught.value.run_id, caught.value.error, caught.value.detail) == ("r1", "ValueError", "node exploded")
+
+
+def test_wire_names_and_params_are_the_sdks(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/wait", json={},
+             match=[matchers.json_params_matcher({"assistant_id": "a", "langsmith_tracer": {"project_name": "p"},
+                                                  "strict_resume": True}, strict_match=True),
+                    matchers.query_param_matcher({"tenant": "t1"})])
+    api.post(f"{BASE}/threads/t/runs/r/cancel", body=b"",
+             match=[matchers.query_param_matcher({"wait": "0", "action": "rollback", "extra": "1"})])
+    api.post(f"{BASE}/runs/cancel", body=b"",
+             match=[matchers.json_params_matcher({"run_ids": ["r1"]}, strict_match=True),
+                    matchers.query_param_matcher({"action": "interrupt"})])
+    mock_client.runs.wait(None, "a", langsmith_tracing={"project_name": "p"}, strict_resume=True,
+                          params={"tenant": "t1"})
+    mock_client.runs.cancel("t", "r", action="rollback", params=[("extra", "1")])
+    mock_client.runs.cancel_many(run_ids=["r1"])
 
 
 # -- the real server ----------------------------------------------------------------------------
@@ -383,6 +400,43 @@ def test_closing_the_stream_disconnects_and_cancel_stops_the_run(
     with pytest.raises(StreamClosedError):
         iter(stream)
     assert settled_status(client, thread.thread_id, stream.run_id, seconds=30) == final
+
+
+def test_version_v2_yields_the_sdks_dicts(client: Client) -> None:
+    parts = list(client.runs.stream(None, "subgraph", input={"messages": []}, stream_mode="updates",
+                                    stream_subgraphs=True, version="v2"))
+    assert {part["type"] for part in parts} == {"metadata", "updates"}
+    assert all(set(part) == {"type", "ns", "data", "interrupts"} for part in parts)
+    assert any(part["ns"] for part in parts) and all(isinstance(part["ns"], list) for part in parts)
+
+
+def test_raise_error_false_yields_the_error_part_like_the_sdk(client: Client) -> None:
+    parts = list(client.runs.stream(None, "error", input={"messages": []}, raise_error=False))
+    assert parts[-1] == StreamPart("error", {"error": "ValueError", "message": "node exploded"})
+    with pytest.raises(RunError, match="node exploded"):
+        list(client.runs.stream(None, "error", input={"messages": []}))
+
+
+def test_on_run_created_is_called_before_the_first_event(client: Client, seed_input: dict[str, Any]) -> None:
+    created: list[Any] = []
+    stream = client.runs.stream(None, "agent", input=seed_input, on_run_created=created.append)
+    assert len(created) == 1 and created[0]["thread_id"] is None  # before iterating
+    first = next(iter(stream))
+    assert first.data["run_id"] == created[0]["run_id"]
+    thread = client.threads.create()
+    client.runs.wait(thread["thread_id"], "agent", input=seed_input, on_run_created=created.append)
+    run = client.runs.create(thread["thread_id"], "agent", input=seed_input, on_run_created=created.append)
+    assert created[-1] == {"run_id": run["run_id"], "thread_id": thread["thread_id"]}
+    assert created[1]["thread_id"] == thread["thread_id"]
+
+
+def test_checkpoint_during_is_accepted_with_a_deprecation_warning(client: Client, seed_input: dict[str, Any]) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        state = client.runs.wait(None, "agent", input=seed_input, checkpoint_during=True)
+    assert state["messages"]
+    (warning,) = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert "durability" in str(warning.message) and warning.filename == __file__
 
 
 def test_wait_many_returns_states_in_input_order(client: Client) -> None:

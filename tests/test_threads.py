@@ -283,6 +283,17 @@ def test_threads_create_get_delete(client: Client) -> None:
         client.threads.get(thread.thread_id)
 
 
+def test_threads_create_with_graph_ttl_and_supersteps_and_get_with_include(client: Client) -> None:
+    thread = client.threads.create(
+        graph_id="agent", ttl=60,
+        supersteps=[{"updates": [{"values": {"messages": [{"role": "user", "content": "hi"}]}, "as_node": "agent"}]}],
+    )
+    assert thread["metadata"]["graph_id"] == "agent"  # where the API keeps it, as the SDK sends it
+    fetched = client.threads.get(thread["thread_id"], include=["ttl"])  # langgraph dev reports no TTL
+    assert fetched["values"]["messages"][0]["content"] == "hi" and fetched["status"] == "idle"
+    client.threads.delete(thread["thread_id"])
+
+
 def test_update_merges_metadata_on_the_server(client: Client) -> None:
     thread = client.threads.create(metadata={"user": "u1"})
     updated = client.threads.update(thread.thread_id, metadata={"topic": "billing"}, ttl=60)
