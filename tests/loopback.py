@@ -3,15 +3,18 @@
 ``ScriptedServer`` answers each accepted connection with the next handler of a script; the
 handler writes raw bytes, so tests control framing, timing and faults byte by byte.
 ``CuttingProxy`` forwards to a real server and can cut a response after N bytes.
+``sse()`` is one event as a server writes it; ``status()``, ``json_answer()`` and
+``answer_json`` are handlers for whole, closed answers.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 TIMEOUT = 10.0  # every blocking wait here ends; a hang fails the test instead of CI
 
@@ -73,6 +76,41 @@ class Connection:
 
 
 Handler = Callable[[Connection], None]
+
+# ScriptedServer closes a connection after its handler, so every whole answer says so.
+JSON_OK = (b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 15\r\n'
+           b'connection: close\r\n\r\n{"answer": 42}\n')
+
+
+def sse(event: str, data: Any, event_id: str | None = None) -> bytes:
+    """One server-sent event: ``data`` as JSON, with an ``id:`` line if ``event_id`` is given."""
+    block = f"event: {event}\ndata: {json.dumps(data)}\n"
+    if event_id is not None:
+        block += f"id: {event_id}\n"
+    return (block + "\n").encode()
+
+
+def answer_json(conn: Connection) -> None:
+    """Answer ``{"answer": 42}`` (``JSON_OK``)."""
+    conn.send(JSON_OK)
+
+
+def json_answer(value: Any, status: str = "200 OK") -> Handler:
+    """A handler that answers ``value`` as JSON with ``status``."""
+    def handler(conn: Connection) -> None:
+        body = json.dumps(value).encode()
+        conn.send(f"HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
+                  f"connection: close\r\n\r\n".encode() + body)
+
+    return handler
+
+
+def status(code: int, reason: str, body: bytes = b"", content_type: str = "text/html", **headers: str) -> Handler:
+    """A handler that answers ``code reason`` with ``body``; ``retry_after="2"`` sends ``retry-after: 2``."""
+    extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
+    head = (f"HTTP/1.1 {code} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n"
+            f"connection: close\r\n{extra}\r\n").encode()
+    return lambda conn: conn.send(head + body)
 
 
 def gzip_stream() -> Callable[[bytes], bytes]:

@@ -4,10 +4,9 @@ every method against the real ``langgraph dev`` server."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-import responses
 from responses import matchers
 
 from stateless_client import (
@@ -19,10 +18,10 @@ from stateless_client import (
     InternalServerError,
     InvalidResponseError,
     NotFoundError,
-    get_client,
 )
 
-BASE = "http://assistants.test"
+from .helpers import BASE, strict_json, unique_tag
+
 ASSISTANT = {"assistant_id": "a/1", "graph_id": "agent", "config": {}, "context": {}, "metadata": {},
              "name": "n", "created_at": "2026-11-25T10:48:42.127499+00:00",
              "updated_at": "2026-11-25T10:48:42.127499+00:00", "version": 1, "description": None}
@@ -31,214 +30,193 @@ SCHEMAS = {"graph_id": "agent", "input_schema": {}, "output_schema": {}, "state_
            "config_schema": {}, "context_schema": None}
 
 
-
 # -- wire shape ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def fake() -> Iterator[Client]:
-    with get_client(url=BASE, api_key=None, max_retries=1) as made:
-        made._transport.sleep = lambda _: None
-        yield made
-
-
-def _json(body: dict[str, Any]) -> Any:
-    return matchers.json_params_matcher(body, strict_match=True)
 
 
 def _query(query: dict[str, str]) -> Any:
     return matchers.query_param_matcher(query)
 
 
-def test_get_quotes_the_id_and_passes_params_and_headers(api: Any, fake: Client) -> None:
+def test_get_quotes_the_id_and_passes_params_and_headers(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a%2F1", json=ASSISTANT,
             match=[_query({"tenant": "t"}), matchers.header_matcher({"x-extra": "1"})])
-    got = fake.assistants.get("a/1", params={"tenant": "t"}, headers={"x-extra": "1"})
+    got = mock_client.assistants.get("a/1", params={"tenant": "t"}, headers={"x-extra": "1"})
     assert isinstance(got, Assistant) and got == ASSISTANT and got.assistant_id == "a/1"
 
 
 @pytest.mark.parametrize(("xray", "sent"), [(False, "false"), (True, "true"), (2, "2")])
-def test_get_graph_always_sends_xray_as_the_sdk_does(api: Any, fake: Client, xray: Any, sent: str) -> None:
+def test_get_graph_always_sends_xray_as_the_sdk_does(api: Any, mock_client: Client, xray: Any, sent: str) -> None:
     graph = {"nodes": [{"id": "__start__"}], "edges": []}
     api.get(f"{BASE}/assistants/a%2F1/graph", json=graph, match=[_query({"xray": sent})])
-    got = fake.assistants.get_graph("a/1", xray=xray)
+    got = mock_client.assistants.get_graph("a/1", xray=xray)
     assert got == graph and type(got) is dict
 
 
-def test_get_graph_callers_params_win(api: Any, fake: Client) -> None:
+def test_get_graph_callers_params_win(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a/graph", json={}, match=[_query({"xray": "1", "extra": "e"})])
-    fake.assistants.get_graph("a", params={"xray": "1", "extra": "e"})
+    mock_client.assistants.get_graph("a", params={"xray": "1", "extra": "e"})
 
 
-def test_get_schemas(api: Any, fake: Client) -> None:
+def test_get_schemas(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a%2F1/schemas", json=SCHEMAS, match=[_query({})])
-    got = fake.assistants.get_schemas("a/1")
+    got = mock_client.assistants.get_schemas("a/1")
     assert isinstance(got, GraphSchema) and got.state_schema == {"type": "object"} and got == SCHEMAS
 
 
-def test_get_subgraphs_all_and_one_namespace(api: Any, fake: Client) -> None:
+def test_get_subgraphs_all_and_one_namespace(api: Any, mock_client: Client) -> None:
     child = {k: v for k, v in SCHEMAS.items() if k != "graph_id"}
     api.get(f"{BASE}/assistants/a%2F1/subgraphs", json={"child": child}, match=[_query({"recurse": "false"})])
     api.get(f"{BASE}/assistants/a%2F1/subgraphs/ns%2F1", json={}, match=[_query({"recurse": "true"})])
-    found = fake.assistants.get_subgraphs("a/1")
+    found = mock_client.assistants.get_subgraphs("a/1")
     assert list(found) == ["child"] and isinstance(found["child"], GraphSchema) and found["child"].graph_id is None
-    assert fake.assistants.get_subgraphs("a/1", "ns/1", True) == {}
+    assert mock_client.assistants.get_subgraphs("a/1", "ns/1", True) == {}
 
 
-def test_get_subgraphs_that_are_not_an_object_is_a_typed_error(api: Any, fake: Client) -> None:
+def test_get_subgraphs_that_are_not_an_object_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a/subgraphs", json=["child"])
     with pytest.raises(InvalidResponseError, match="subgraph schemas"):
-        fake.assistants.get_subgraphs("a")
+        mock_client.assistants.get_subgraphs("a")
 
 
-def test_create_sends_every_parameter(api: Any, fake: Client) -> None:
+def test_create_sends_every_parameter(api: Any, mock_client: Client) -> None:
     sent = {"graph_id": "agent", "config": {"tags": ["t"]}, "context": {"c": 1}, "metadata": {"m": 1},
             "assistant_id": "a1", "if_exists": "do_nothing", "name": "n", "description": "d"}
-    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[_json(sent)])
-    got = fake.assistants.create("agent", {"tags": ["t"]}, context={"c": 1}, metadata={"m": 1}, assistant_id="a1",
-                                 if_exists="do_nothing", name="n", description="d")
+    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[strict_json(sent)])
+    got = mock_client.assistants.create("agent", {"tags": ["t"]}, context={"c": 1}, metadata={"m": 1},
+                                        assistant_id="a1", if_exists="do_nothing", name="n", description="d")
     assert isinstance(got, Assistant)
 
 
-def test_create_sends_graph_id_always_and_empty_values_never(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[_json({"graph_id": "agent"})])
-    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[_json({"graph_id": None})])
-    fake.assistants.create("agent", {}, context={}, metadata={}, name="", description="")
-    fake.assistants.create(None)
+def test_create_sends_graph_id_always_and_empty_values_never(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[strict_json({"graph_id": "agent"})])
+    api.post(f"{BASE}/assistants", json=ASSISTANT, match=[strict_json({"graph_id": None})])
+    mock_client.assistants.create("agent", {}, context={}, metadata={}, name="", description="")
+    mock_client.assistants.create(None)
 
 
-def test_update_sends_every_parameter(api: Any, fake: Client) -> None:
+def test_update_sends_every_parameter(api: Any, mock_client: Client) -> None:
     sent = {"graph_id": "other", "config": {"tags": ["t"]}, "context": {"c": 1}, "metadata": {"m": 1},
             "name": "n", "description": "d"}
-    api.patch(f"{BASE}/assistants/a%2F1", json=ASSISTANT, match=[_json(sent)])
-    fake.assistants.update("a/1", graph_id="other", config={"tags": ["t"]}, context={"c": 1}, metadata={"m": 1},
-                           name="n", description="d")
+    api.patch(f"{BASE}/assistants/a%2F1", json=ASSISTANT, match=[strict_json(sent)])
+    mock_client.assistants.update("a/1", graph_id="other", config={"tags": ["t"]}, context={"c": 1}, metadata={"m": 1},
+                                  name="n", description="d")
 
 
-def test_update_sends_empty_config_and_context_to_clear_them(api: Any, fake: Client) -> None:
-    api.patch(f"{BASE}/assistants/a", json=ASSISTANT, match=[_json({"config": {}, "context": {}})])
-    api.patch(f"{BASE}/assistants/a", json=ASSISTANT, match=[_json({})])
-    fake.assistants.update("a", config={}, context={}, metadata={}, name="")
-    fake.assistants.update("a")
+def test_update_sends_empty_config_and_context_to_clear_them(api: Any, mock_client: Client) -> None:
+    api.patch(f"{BASE}/assistants/a", json=ASSISTANT, match=[strict_json({"config": {}, "context": {}})])
+    api.patch(f"{BASE}/assistants/a", json=ASSISTANT, match=[strict_json({})])
+    mock_client.assistants.update("a", config={}, context={}, metadata={}, name="")
+    mock_client.assistants.update("a")
 
 
-def test_delete_with_and_without_threads(api: Any, fake: Client) -> None:
+def test_delete_with_and_without_threads(api: Any, mock_client: Client) -> None:
     api.delete(f"{BASE}/assistants/a%2F1", status=204, match=[_query({})])
     api.delete(f"{BASE}/assistants/a%2F1", status=204, match=[_query({"delete_threads": "true"})])
-    assert fake.assistants.delete("a/1") is None
-    assert fake.assistants.delete("a/1", delete_threads=True) is None
+    assert mock_client.assistants.delete("a/1") is None
+    assert mock_client.assistants.delete("a/1", delete_threads=True) is None
 
 
-def test_search_sends_the_sdks_defaults_and_every_filter(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/assistants/search", json=[ASSISTANT], match=[_json({"limit": 10, "offset": 0})])
+def test_search_sends_the_sdks_defaults_and_every_filter(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/assistants/search", json=[ASSISTANT], match=[strict_json({"limit": 10, "offset": 0})])
     sent = {"limit": 5, "offset": 3, "metadata": {"m": 1}, "graph_id": "agent", "name": "n", "sort_by": "name",
             "sort_order": "asc"}
-    api.post(f"{BASE}/assistants/search", json=[], match=[_json(sent)])
-    (found,) = fake.assistants.search()
+    api.post(f"{BASE}/assistants/search", json=[], match=[strict_json(sent)])
+    (found,) = mock_client.assistants.search()
     assert isinstance(found, Assistant)
-    assert fake.assistants.search(metadata={"m": 1}, graph_id="agent", name="n", limit=5, offset=3, sort_by="name",
-                                  sort_order="asc") == []
+    assert mock_client.assistants.search(metadata={"m": 1}, graph_id="agent", name="n", limit=5, offset=3,
+                                         sort_by="name", sort_order="asc") == []
 
 
-def test_search_with_select_returns_partial_models_that_read_as_the_partial_dicts(api: Any, fake: Client) -> None:
+def test_search_with_select_returns_partial_models_that_read_as_the_partial_dicts(
+    api: Any, mock_client: Client
+) -> None:
     api.post(f"{BASE}/assistants/search", json=[{"name": "n"}],
-             match=[_json({"limit": 10, "offset": 0, "select": ["name"]})])
-    (found,) = fake.assistants.search(select=["name"])
+             match=[strict_json({"limit": 10, "offset": 0, "select": ["name"]})])
+    (found,) = mock_client.assistants.search(select=["name"])
     assert found == {"name": "n"} and dict(found) == {"name": "n"} and found.name == "n" and found.graph_id is None
 
 
-def test_search_object_format_reports_the_next_page(api: Any, fake: Client) -> None:
+def test_search_object_format_reports_the_next_page(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/assistants/search", json=[ASSISTANT], headers={"X-Pagination-Next": "1"})
     api.post(f"{BASE}/assistants/search", json=[ASSISTANT])
-    page = fake.assistants.search(limit=1, response_format="object")
+    page = mock_client.assistants.search(limit=1, response_format="object")
     assert page == {"assistants": [ASSISTANT], "next": "1"} and isinstance(page["assistants"][0], Assistant)
-    assert fake.assistants.search(limit=1, response_format="object")["next"] is None
+    assert mock_client.assistants.search(limit=1, response_format="object")["next"] is None
 
 
-def test_search_refuses_an_unknown_response_format_without_a_request(api: Any, fake: Client) -> None:
+def test_search_refuses_an_unknown_response_format_without_a_request(api: Any, mock_client: Client) -> None:
     with pytest.raises(ValueError, match="response_format"):
-        fake.assistants.search(response_format="table")  # type: ignore[call-overload]
+        mock_client.assistants.search(response_format="table")  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize("call", ["search", "count", "get_versions"])
-def test_read_only_posts_are_retried_like_gets(api: Any, fake: Client, call: str) -> None:
+def test_read_only_posts_are_retried_like_gets(api: Any, mock_client: Client, call: str) -> None:
     url = {"search": "/assistants/search", "count": "/assistants/count", "get_versions": "/assistants/a/versions"}
     api.post(f"{BASE}{url[call]}", status=503)
     api.post(f"{BASE}{url[call]}", json=0 if call == "count" else [])
     args = ("a",) if call == "get_versions" else ()
-    getattr(fake.assistants, call)(*args)
+    getattr(mock_client.assistants, call)(*args)
     assert len(api.calls) == 2
 
 
 @pytest.mark.parametrize("call", ["create", "set_latest"])
-def test_changing_posts_are_not_retried_on_503(api: Any, fake: Client, call: str) -> None:
+def test_changing_posts_are_not_retried_on_503(api: Any, mock_client: Client, call: str) -> None:
     api.post(f"{BASE}/assistants" if call == "create" else f"{BASE}/assistants/a/latest", status=503)
     with pytest.raises(InternalServerError):
-        fake.assistants.create("agent") if call == "create" else fake.assistants.set_latest("a", 1)
+        mock_client.assistants.create("agent") if call == "create" else mock_client.assistants.set_latest("a", 1)
     assert len(api.calls) == 1
 
 
-def test_count_sends_only_the_filters_set(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/assistants/count", json=3, match=[_json({})])
+def test_count_sends_only_the_filters_set(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/assistants/count", json=3, match=[strict_json({})])
     api.post(f"{BASE}/assistants/count", json=1,
-             match=[_json({"metadata": {"m": 1}, "graph_id": "agent", "name": "n"})])
-    assert fake.assistants.count() == 3
-    assert fake.assistants.count(metadata={"m": 1}, graph_id="agent", name="n") == 1
+             match=[strict_json({"metadata": {"m": 1}, "graph_id": "agent", "name": "n"})])
+    assert mock_client.assistants.count() == 3
+    assert mock_client.assistants.count(metadata={"m": 1}, graph_id="agent", name="n") == 1
 
 
-def test_get_versions_and_set_latest(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/assistants/a%2F1/versions", json=[VERSION], match=[_json({"limit": 10, "offset": 0})])
+def test_get_versions_and_set_latest(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/assistants/a%2F1/versions", json=[VERSION], match=[strict_json({"limit": 10, "offset": 0})])
     api.post(f"{BASE}/assistants/a%2F1/versions", json=[],
-             match=[_json({"limit": 2, "offset": 1, "metadata": {"m": 1}})])
-    api.post(f"{BASE}/assistants/a%2F1/latest", json=ASSISTANT, match=[_json({"version": 3})])
-    (version,) = fake.assistants.get_versions("a/1")
+             match=[strict_json({"limit": 2, "offset": 1, "metadata": {"m": 1}})])
+    api.post(f"{BASE}/assistants/a%2F1/latest", json=ASSISTANT, match=[strict_json({"version": 3})])
+    (version,) = mock_client.assistants.get_versions("a/1")
     assert isinstance(version, AssistantVersion) and version.version == 1
-    assert fake.assistants.get_versions("a/1", {"m": 1}, 2, 1) == []
-    assert isinstance(fake.assistants.set_latest("a/1", 3), Assistant)
+    assert mock_client.assistants.get_versions("a/1", {"m": 1}, 2, 1) == []
+    assert isinstance(mock_client.assistants.set_latest("a/1", 3), Assistant)
 
 
-def test_iter_search_fetches_page_after_page_lazily(api: Any, fake: Client) -> None:
+def test_iter_search_fetches_page_after_page_lazily(api: Any, mock_client: Client) -> None:
     pages = {0: [ASSISTANT] * 2, 2: [ASSISTANT] * 2, 4: [ASSISTANT]}
     for offset, page in pages.items():
         api.post(f"{BASE}/assistants/search", json=page,
-                 match=[_json({"limit": 2, "offset": offset, "graph_id": "agent", "sort_by": "created_at"})])
-    found = fake.assistants.iter_search(graph_id="agent", sort_by="created_at", page_size=2)
+                 match=[strict_json({"limit": 2, "offset": offset, "graph_id": "agent", "sort_by": "created_at"})])
+    found = mock_client.assistants.iter_search(graph_id="agent", sort_by="created_at", page_size=2)
     assert len(api.calls) == 0
     next(found)
     assert len(api.calls) == 1
     assert len(list(found)) == 4 and len(api.calls) == 3
 
 
-def test_iter_search_stops_at_an_empty_page(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/assistants/search", json=[ASSISTANT], match=[_json({"limit": 1, "offset": 0})])
-    api.post(f"{BASE}/assistants/search", json=[], match=[_json({"limit": 1, "offset": 1})])
-    assert len(list(fake.assistants.iter_search(page_size=1))) == 1
+def test_iter_search_stops_at_an_empty_page(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/assistants/search", json=[ASSISTANT], match=[strict_json({"limit": 1, "offset": 0})])
+    api.post(f"{BASE}/assistants/search", json=[], match=[strict_json({"limit": 1, "offset": 1})])
+    assert len(list(mock_client.assistants.iter_search(page_size=1))) == 1
     with pytest.raises(ValueError, match="page_size"):
-        next(fake.assistants.iter_search(page_size=0))
+        next(mock_client.assistants.iter_search(page_size=0))
 
 
-def test_a_malformed_assistant_is_a_typed_error(api: Any, fake: Client) -> None:
+def test_a_malformed_assistant_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a", json={"graph_id": "agent"})
     with pytest.raises(InvalidResponseError, match="not a valid Assistant"):
-        fake.assistants.get("a")
+        mock_client.assistants.get("a")
 
 
 # -- the real server -----------------------------------------------------------------------------
 
 
-def _tag() -> dict[str, str]:
-    """Metadata no other test's assistants have, so searches and counts see only ours."""
-    return {"test": uuid.uuid4().hex}
-
-
 def test_create_get_update_versions_set_latest_delete(client: Client) -> None:
-    tag = _tag()
+    tag = unique_tag()
     made = client.assistants.create("agent", {"tags": ["one"]}, context={"c": 1}, metadata=tag, name="first",
                                     description="d1")
     assert (made.graph_id, made.name, made.description, made.version) == ("agent", "first", "d1", 1)
@@ -286,7 +264,7 @@ def test_create_for_an_unknown_graph(client: Client) -> None:
 
 
 def test_search_count_and_iter_search(client: Client) -> None:
-    tag = _tag()
+    tag = unique_tag()
     made = [client.assistants.create("agent", metadata=tag, name=f"searched-{i}") for i in range(5)]
     made.append(client.assistants.create("subgraph", metadata=tag, name="other-graph"))
     ids = {assistant.assistant_id for assistant in made}
@@ -362,7 +340,7 @@ def test_the_sdk_and_this_client_agree_on_the_real_server(client: Client) -> Non
 
 
 def _agree(sdk: Any, client: Client) -> None:
-    made = client.assistants.create("subgraph", metadata=_tag())
+    made = client.assistants.create("subgraph", metadata=unique_tag())
     assert sdk.assistants.get(made.assistant_id) == client.assistants.get(made.assistant_id)
     assert sdk.assistants.get_graph(made.assistant_id, xray=True) == client.assistants.get_graph(
         made.assistant_id, xray=True)

@@ -10,30 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stateless_client import InvalidResponseError, get_client
+from stateless_client import InvalidResponseError
 from stateless_client._http.body import InvalidChunkedFraming, _dechunked
 
+from .helpers import FakeOriginal, FakeRaw, reads
 from .loopback import Connection, ScriptedServer, _read_request
-
-
-class FakeOriginal:
-    closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class FakeRaw:
-    released = False
-
-    def release_conn(self) -> None:
-        self.released = True
-
-
-def reads(pieces: list[bytes]) -> Any:
-    """A ``read1`` that returns ``pieces`` one per call, then EOF."""
-    queue = list(pieces)
-    return lambda size: queue.pop(0) if queue else b""
 
 
 def dechunk(pieces: list[bytes]) -> tuple[bytes, FakeOriginal, FakeRaw]:
@@ -88,7 +69,7 @@ def _event(n: int) -> bytes:
     return f"event: updates\ndata: {json.dumps({'n': n})}\n\n".encode()
 
 
-def test_connection_is_reused_after_a_clean_end() -> None:
+def test_connection_is_reused_after_a_clean_end(make_client: Any) -> None:
     def handler(conn: Connection) -> None:
         conn.head()
         for n in range(3):
@@ -100,14 +81,13 @@ def test_connection_is_reused_after_a_clean_end() -> None:
         assert (second.method, second.target) == ("GET", "/threads/t")
 
     with ScriptedServer(handler) as server:
-        client = get_client(url=server.url, api_key=None)
+        client = make_client(server.url)
         assert [p.data["n"] for p in client.runs.stream(None, "agent")] == [0, 1, 2]
         assert client.threads.get("t").thread_id == "t"
-        client.close()
     assert len(server.connections) == 1
 
 
-def test_malformed_framing_from_a_server_ends_in_a_typed_error() -> None:
+def test_malformed_framing_from_a_server_ends_in_a_typed_error(make_client: Any) -> None:
     """Broken framing is not a dropped connection to resume from: the answer itself is wrong."""
     def handler(conn: Connection) -> None:
         conn.head()
@@ -115,9 +95,7 @@ def test_malformed_framing_from_a_server_ends_in_a_typed_error() -> None:
         conn.send(b"not-hex\r\n")
 
     with ScriptedServer(handler) as server:
-        client = get_client(url=server.url, api_key=None)
-        stream: Iterator[Any] = iter(client.runs.stream(None, "agent"))
+        stream: Iterator[Any] = iter(make_client(server.url).runs.stream(None, "agent"))
         assert next(stream).data == {"n": 1}
         with pytest.raises(InvalidResponseError, match="invalid chunk size line b'not-hex"):
             next(stream)
-        client.close()

@@ -3,35 +3,13 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from stateless_client import APITimeoutError, Client, NotFoundError, StreamInterruptedError, Timeout, get_client
+from stateless_client import APITimeoutError, NotFoundError, StreamInterruptedError
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
-
-
-def sse(event: str, data: Any, event_id: str | None = None) -> bytes:
-    block = f"event: {event}\ndata: {json.dumps(data)}\n" + (f"id: {event_id}\n" if event_id else "")
-    return (block + "\n").encode()
-
-
-@pytest.fixture
-def make_client() -> Iterator[Any]:
-    made: list[Client] = []
-
-    def make(url: str, **options: Any) -> Client:
-        options.setdefault("timeout", Timeout(connect=TIMEOUT, read=TIMEOUT))
-        client = get_client(url=url, api_key=options.pop("api_key", None), **options)
-        client._transport.sleep = lambda seconds: None
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
+from .loopback import Connection, ScriptedServer, sse
 
 
 def _headers_then_silence(conn: Connection) -> None:

@@ -9,16 +9,16 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from stateless_client import Client
 from stateless_client._cli import EXIT_CODES
 from stateless_client._dev.local_server import LocalServer
+
+from .helpers import settled_status
 
 SCRIPT = shutil.which("stateless-client", path=sysconfig.get_path("scripts")) or shutil.which("stateless-client")
 SEED = {"messages": [{"role": "user", "content": "Hello! My name is Bagatur and I am 26 years old."}]}
@@ -87,17 +87,7 @@ def test_ctrl_c_cancels_the_run_and_exits_130(server: LocalServer, client: Clien
             child.kill()
     assert child.returncode == 130 and "interrupted" in stderr
     (run,) = client.runs.list(thread.thread_id)
-    assert _settled(client, thread.thread_id, run.run_id) == "interrupted"
-
-
-def _settled(client: Client, thread_id: str, run_id: str) -> Any:
-    status = None
-    for _ in range(100):
-        status = client.runs.get(thread_id, run_id).status
-        if status not in ("pending", "running"):
-            return status
-        time.sleep(0.1)
-    return status
+    assert settled_status(client, thread.thread_id, run.run_id) == "interrupted"
 
 
 def test_python_dash_m_is_the_same_command(server: LocalServer) -> None:

@@ -12,12 +12,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import responses
-from responses import matchers
 
-from stateless_client import Client, Cron, NotFoundError, UnprocessableEntityError, get_client
+from stateless_client import Client, Cron, NotFoundError, UnprocessableEntityError
 
-BASE = "http://crons.test"
+from .helpers import BASE, strict_json, unique_tag
+
 CRON = {"cron_id": "c/1", "thread_id": None, "end_time": None, "schedule": "0 0 1 1 *",
         "created_at": "2026-11-25T10:51:32Z", "updated_at": "2026-11-25T10:51:32Z", "payload": {}, "enabled": True}
 END = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
@@ -38,60 +37,43 @@ RUN_OPTIONS: dict[str, Any] = {
 }
 
 
-def _json(body: dict[str, Any]) -> Any:
-    return matchers.json_params_matcher(body, strict_match=True)
-
-
-@pytest.fixture
-def api() -> Any:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def offline() -> Client:
-    made = get_client(url=BASE, api_key=None, max_retries=2)
-    made._transport.sleep = lambda seconds: None
-    return made
-
-
 # -- wire shape ---------------------------------------------------------------------------------
 
 
-def test_create_sends_every_parameter(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/runs/crons", json=CRON, match=[_json({
+def test_create_sends_every_parameter(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/crons", json=CRON, match=[strict_json({
         "assistant_id": "agent", "schedule": "0 0 1 1 *", **RUN_OPTIONS, "on_run_completed": "keep",
         "end_time": "2030-01-02T03:04:05+00:00", "timezone": "Europe/Paris",
     })])
-    cron = offline.crons.create("agent", schedule="0 0 1 1 *", **RUN_OPTIONS, on_run_completed="keep", end_time=END,
-                                timezone=ZoneInfo("Europe/Paris"))
+    cron = mock_client.crons.create("agent", schedule="0 0 1 1 *", **RUN_OPTIONS, on_run_completed="keep", end_time=END,
+                                    timezone=ZoneInfo("Europe/Paris"))
     assert isinstance(cron, Cron) and cron.cron_id == "c/1" and cron.thread_id is None
 
 
-def test_create_sends_only_what_was_given(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/runs/crons", json=CRON, match=[_json({"assistant_id": "a", "schedule": "* * * * *",
-                                                             "timezone": "UTC"})])
-    offline.crons.create("a", schedule="* * * * *", timezone=timezone.utc)
+def test_create_sends_only_what_was_given(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/crons", json=CRON, match=[strict_json({"assistant_id": "a", "schedule": "* * * * *",
+                                                                   "timezone": "UTC"})])
+    mock_client.crons.create("a", schedule="* * * * *", timezone=timezone.utc)
 
 
-def test_create_for_thread_quotes_the_thread_and_warns_on_checkpoint_during(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/t%2F1/runs/crons", json={**CRON, "thread_id": "t/1"}, match=[_json({
+def test_create_for_thread_quotes_the_thread_and_warns_on_checkpoint_during(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/t%2F1/runs/crons", json={**CRON, "thread_id": "t/1"}, match=[strict_json({
         "assistant_id": "agent", "schedule": "5 4 * * *", **RUN_OPTIONS, "checkpoint_during": True,
         "timezone": "America/New_York",
     })])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        cron = offline.crons.create_for_thread("t/1", "agent", schedule="5 4 * * *", checkpoint_during=True,
-                                               timezone="America/New_York", **RUN_OPTIONS)
+        cron = mock_client.crons.create_for_thread("t/1", "agent", schedule="5 4 * * *", checkpoint_during=True,
+                                                   timezone="America/New_York", **RUN_OPTIONS)
     assert cron.thread_id == "t/1"
     (warning,) = [w for w in caught if issubclass(w.category, DeprecationWarning)]
     assert "durability" in str(warning.message) and warning.filename == __file__
 
 
-def test_create_is_not_retried_on_a_gateway_error(api: Any, offline: Client) -> None:
+def test_create_is_not_retried_on_a_gateway_error(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/crons", status=502)
     with pytest.raises(Exception, match="502"):
-        offline.crons.create("a", schedule="* * * * *")
+        mock_client.crons.create("a", schedule="* * * * *")
     assert len(api.calls) == 1  # a retry could schedule the runs twice
 
 
@@ -100,59 +82,59 @@ def test_create_is_not_retried_on_a_gateway_error(api: Any, offline: Client) -> 
     (None, {"end_time": None}),
     (END, {"end_time": "2030-01-02T03:04:05+00:00"}),
 ])
-def test_update_sends_end_time_only_when_given(api: Any, offline: Client, end_time: Any, sent: Any) -> None:
-    api.patch(f"{BASE}/runs/crons/c%2F1", json=CRON, match=[_json({"schedule": "1 1 1 1 *", **sent})])
+def test_update_sends_end_time_only_when_given(api: Any, mock_client: Client, end_time: Any, sent: Any) -> None:
+    api.patch(f"{BASE}/runs/crons/c%2F1", json=CRON, match=[strict_json({"schedule": "1 1 1 1 *", **sent})])
     extra = {} if end_time == "not given" else {"end_time": end_time}
-    assert offline.crons.update("c/1", schedule="1 1 1 1 *", **extra).schedule == "0 0 1 1 *"
+    assert mock_client.crons.update("c/1", schedule="1 1 1 1 *", **extra).schedule == "0 0 1 1 *"
 
 
-def test_update_sends_every_parameter(api: Any, offline: Client) -> None:
+def test_update_sends_every_parameter(api: Any, mock_client: Client) -> None:
     options = {key: value for key, value in RUN_OPTIONS.items() if key != "multitask_strategy"}
-    api.patch(f"{BASE}/runs/crons/c", json=CRON, match=[_json({
+    api.patch(f"{BASE}/runs/crons/c", json=CRON, match=[strict_json({
         **options, "on_run_completed": "delete", "timezone": "Asia/Tokyo",
     })])
-    offline.crons.update("c", **options, on_run_completed="delete", timezone=ZoneInfo("Asia/Tokyo"))
+    mock_client.crons.update("c", **options, on_run_completed="delete", timezone=ZoneInfo("Asia/Tokyo"))
 
 
-def test_delete_quotes_the_cron_id(api: Any, offline: Client) -> None:
+def test_delete_quotes_the_cron_id(api: Any, mock_client: Client) -> None:
     api.delete(f"{BASE}/runs/crons/c%2F1", status=204)
-    assert offline.crons.delete("c/1") is None
+    assert mock_client.crons.delete("c/1") is None
 
 
-def test_search_sends_every_filter_and_is_retried_like_a_read(api: Any, offline: Client) -> None:
+def test_search_sends_every_filter_and_is_retried_like_a_read(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/crons/search", status=503)
-    api.post(f"{BASE}/runs/crons/search", json=[CRON], match=[_json({
+    api.post(f"{BASE}/runs/crons/search", json=[CRON], match=[strict_json({
         "assistant_id": "a", "thread_id": "t", "enabled": False, "metadata": {"m": 1}, "limit": 5, "offset": 10,
         "sort_by": "next_run_date", "sort_order": "asc",
     })])
-    found = offline.crons.search(assistant_id="a", thread_id="t", enabled=False, metadata={"m": 1}, limit=5,
-                                 offset=10, sort_by="next_run_date", sort_order="asc")
+    found = mock_client.crons.search(assistant_id="a", thread_id="t", enabled=False, metadata={"m": 1}, limit=5,
+                                     offset=10, sort_by="next_run_date", sort_order="asc")
     assert found == [CRON] and isinstance(found[0], Cron)
 
 
-def test_search_defaults_and_select(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/runs/crons/search", json=[CRON], match=[_json({"limit": 10, "offset": 0})])
+def test_search_defaults_and_select(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/crons/search", json=[CRON], match=[strict_json({"limit": 10, "offset": 0})])
     api.post(f"{BASE}/runs/crons/search", json=[{"schedule": "x"}],
-             match=[_json({"limit": 10, "offset": 0, "select": ["schedule"]})])
-    offline.crons.search(metadata={})
-    (partial,) = offline.crons.search(select=["schedule"])
+             match=[strict_json({"limit": 10, "offset": 0, "select": ["schedule"]})])
+    mock_client.crons.search(metadata={})
+    (partial,) = mock_client.crons.search(select=["schedule"])
     assert partial.schedule == "x" and partial.cron_id is None and dict(partial) == {"schedule": "x"}
 
 
-def test_count_sends_its_filters(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/runs/crons/count", json=2, match=[_json({"assistant_id": "a", "thread_id": "t",
-                                                                "metadata": {"m": 1}})])
-    api.post(f"{BASE}/runs/crons/count", json=0, match=[_json({})])
-    assert offline.crons.count(assistant_id="a", thread_id="t", metadata={"m": 1}) == 2
-    assert offline.crons.count() == 0
+def test_count_sends_its_filters(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/crons/count", json=2, match=[strict_json({"assistant_id": "a", "thread_id": "t",
+                                                                      "metadata": {"m": 1}})])
+    api.post(f"{BASE}/runs/crons/count", json=0, match=[strict_json({})])
+    assert mock_client.crons.count(assistant_id="a", thread_id="t", metadata={"m": 1}) == 2
+    assert mock_client.crons.count() == 0
 
 
-def test_iter_search_walks_pages_until_a_short_one(api: Any, offline: Client) -> None:
+def test_iter_search_walks_pages_until_a_short_one(api: Any, mock_client: Client) -> None:
     for offset, size in ((0, 2), (2, 1)):
         page = [{**CRON, "cron_id": f"c{offset + n}"} for n in range(size)]
         api.post(f"{BASE}/runs/crons/search", json=page,
-                 match=[_json({"limit": 2, "offset": offset, "enabled": True})])
-    assert [c.cron_id for c in offline.crons.iter_search(enabled=True, page_size=2)] == ["c0", "c1", "c2"]
+                 match=[strict_json({"limit": 2, "offset": offset, "enabled": True})])
+    assert [c.cron_id for c in mock_client.crons.iter_search(enabled=True, page_size=2)] == ["c0", "c1", "c2"]
 
 
 def test_an_unnamed_time_zone_is_refused() -> None:
@@ -194,12 +176,8 @@ def test_signatures_match_the_official_sdk() -> None:
 YEARLY = "0 0 1 1 *"
 
 
-def _tag() -> dict[str, str]:
-    return {"test_tag": uuid.uuid4().hex}
-
-
 def test_a_stateless_cron_is_created_found_updated_and_deleted(client: Client) -> None:
-    tag = _tag()
+    tag = unique_tag()
     cron = client.crons.create("agent", schedule=YEARLY, input={"messages": []}, metadata=tag, end_time=END,
                                timezone="Europe/Paris", on_run_completed="keep", enabled=False)
     assert cron.thread_id is None and cron.schedule == YEARLY and cron.enabled is False
@@ -228,7 +206,7 @@ def test_a_stateless_cron_is_created_found_updated_and_deleted(client: Client) -
 
 def test_a_thread_cron_is_found_by_its_thread(client: Client) -> None:
     thread = client.threads.create()
-    tag = _tag()
+    tag = unique_tag()
     cron = client.crons.create_for_thread(thread.thread_id, "agent", schedule=YEARLY, metadata=tag,
                                           multitask_strategy="enqueue", enabled=False)
     assert cron.thread_id == thread.thread_id and cron.payload["multitask_strategy"] == "enqueue"
@@ -242,7 +220,7 @@ def test_a_thread_cron_is_found_by_its_thread(client: Client) -> None:
 
 
 def test_search_filters_sorts_and_pages_on_the_server(client: Client) -> None:
-    tag = _tag()
+    tag = unique_tag()
     schedules = ["0 0 1 3 *", "0 0 1 1 *", "0 0 1 2 *"]  # next runs: March, January, February
     made = [client.crons.create("agent", schedule=s, metadata=tag, enabled=n != 1) for n, s in enumerate(schedules)]
     by_next_run = client.crons.search(metadata=tag, sort_by="next_run_date", sort_order="asc")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -15,33 +15,16 @@ from stateless_client import (
     APIConnectionError,
     APIError,
     APITimeoutError,
-    Client,
     ConflictError,
     InternalServerError,
     InvalidResponseError,
     RateLimitError,
     StreamInterruptedError,
     Timeout,
-    get_client,
 )
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
-
-# ScriptedServer closes a connection after its handler, so every answer says so.
-JSON_OK = (b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 15\r\n'
-           b'connection: close\r\n\r\n{"answer": 42}\n')
-SECRET = "sk-fault-suite-secret"
-
-
-def status(code: int, reason: str, body: bytes = b"", content_type: str = "text/html", **headers: str) -> Any:
-    extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
-    head = (f"HTTP/1.1 {code} {reason}\r\ncontent-type: {content_type}\r\ncontent-length: {len(body)}\r\n"
-            f"connection: close\r\n{extra}\r\n").encode()
-    return lambda conn: conn.send(head + body)
-
-
-def answer_json(conn: Connection) -> None:
-    conn.send(JSON_OK)
+from .helpers import BASE, SECRET
+from .loopback import TIMEOUT, Connection, ScriptedServer, answer_json, status
 
 
 def reset_after_request(conn: Connection) -> None:
@@ -52,33 +35,12 @@ def never_answer(conn: Connection) -> None:
     conn.wait_for_client_close()
 
 
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def make_client(sleeps: list[float]) -> Iterator[Any]:
-    made: list[Client] = []
-
-    def make(url: str, **options: Any) -> Client:
-        options.setdefault("timeout", Timeout(connect=TIMEOUT, read=TIMEOUT))
-        client = get_client(url=url, api_key=options.pop("api_key", SECRET), **options)
-        client._transport.sleep = sleeps.append
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
-
-
 def test_refused_connection_is_retried_then_names_the_url(make_client: Any, sleeps: list[float]) -> None:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]  # closed again: nothing listens there now
     url = f"http://127.0.0.1:{port}"
     with pytest.raises(APIConnectionError) as caught:
-        make_client(url).runs.wait(None, "agent")  # even a run-creating POST: nothing was sent
+        make_client(url, api_key=SECRET).runs.wait(None, "agent")  # even a run-creating POST: nothing was sent
     message = str(caught.value)
     assert url in message and "check that the server is running" in message
     assert len(sleeps) == 2 and SECRET not in message
@@ -219,7 +181,7 @@ def test_redirect_to_another_origin_is_refused_and_the_key_stays_home(make_clien
         moved = status(307, "Temporary Redirect", location=elsewhere.url + "/runs/wait")
         with ScriptedServer(moved) as server:
             with pytest.raises(APIError, match="another origin") as caught:
-                make_client(server.url).runs.wait(None, "agent")
+                make_client(server.url, api_key=SECRET).runs.wait(None, "agent")
             assert server.requests[0].headers["x-api-key"] == SECRET
         assert SECRET not in str(caught.value)
     assert elsewhere.requests == []  # nothing, and so no key, reached the other origin
@@ -228,7 +190,7 @@ def test_redirect_to_another_origin_is_refused_and_the_key_stays_home(make_clien
 def test_same_origin_redirect_is_followed_with_the_key(make_client: Any) -> None:
     moved = status(307, "Temporary Redirect", location="/v2/runs/wait")
     with ScriptedServer(moved, answer_json) as server:
-        assert make_client(server.url).runs.wait(None, "agent", input={"x": 1}) == {"answer": 42}
+        assert make_client(server.url, api_key=SECRET).runs.wait(None, "agent", input={"x": 1}) == {"answer": 42}
     second = server.requests[1]
     assert (second.method, second.target) == ("POST", "/v2/runs/wait")
     assert second.headers["x-api-key"] == SECRET and second.body == (
@@ -241,7 +203,7 @@ def test_retries_are_logged_at_debug_without_secrets(
     caplog.set_level(logging.DEBUG, logger="stateless_client")
     limited = status(429, "Too Many Requests", retry_after="0")
     with ScriptedServer(limited, answer_json) as server:
-        make_client(server.url).runs.wait(None, "agent")
+        make_client(server.url, api_key=SECRET).runs.wait(None, "agent")
     retries = [r for r in caplog.records if r.name == "stateless_client" and "retrying" in r.getMessage()]
     assert len(retries) == 1 and retries[0].levelno == logging.DEBUG
     assert "status 429" in retries[0].getMessage()
@@ -264,17 +226,14 @@ def test_timeout_values() -> None:
             Timeout.of(bad)  # type: ignore[arg-type]
 
 
-def test_connect_timeout_is_typed_and_retried_even_for_a_run(sleeps: list[float]) -> None:
+def test_connect_timeout_is_typed_and_retried_even_for_a_run(api: Any, make_client: Any, sleeps: list[float]) -> None:
     import requests
-    import responses
 
-    with responses.RequestsMock() as api:
-        api.post("http://slow.test/runs/wait", body=requests.ConnectTimeout("connect timed out"))
-        api.post("http://slow.test/runs/wait", json={"ok": True})
-        client = get_client(url="http://slow.test", api_key=None, timeout=Timeout(connect=1.5))
-        client._transport.sleep = sleeps.append
-        assert client.runs.wait(None, "agent") == {"ok": True}
-        api.post("http://slow.test/threads", body=requests.ConnectTimeout("connect timed out"))
-        with pytest.raises(APITimeoutError, match=r"connect timeout of 1\.5 s"):
-            client.threads.create(max_retries=0)
+    api.post(f"{BASE}/runs/wait", body=requests.ConnectTimeout("connect timed out"))
+    api.post(f"{BASE}/runs/wait", json={"ok": True})
+    client = make_client(BASE, timeout=Timeout(connect=1.5))
+    assert client.runs.wait(None, "agent") == {"ok": True}
+    api.post(f"{BASE}/threads", body=requests.ConnectTimeout("connect timed out"))
+    with pytest.raises(APITimeoutError, match=r"connect timeout of 1\.5 s"):
+        client.threads.create(max_retries=0)
     assert len(sleeps) == 1

@@ -15,21 +15,10 @@ from hypothesis import strategies as st
 from stateless_client import StatelessClientError, get_client
 from stateless_client._http.body import InvalidChunkedFraming, _dechunked
 
-from .test_hostile_bodies import within_watchdog
+from .helpers import FakeOriginal, FakeRaw, reads, within_watchdog
 
 SSE_ALPHABET = [b"event: ", b"data: ", b"id: ", b"retry: ", b":", b"\n", b"\r", b"\r\n", b"{", b"}", b'"x"',
                 b"1", b"[", b"]", b"metadata", b"error", b"end", b"updates", b"\xff", b"\xe2\x80", b"\x00", b" "]
-
-
-class _Original:
-    def close(self) -> None:
-        pass
-
-
-class _Raw:
-    def release_conn(self) -> None:
-        pass
-
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(SSE_ALPHABET) | st.binary(max_size=8), max_size=60))
@@ -50,9 +39,8 @@ def test_random_event_streams_end_cleanly_or_in_a_documented_error(pieces: list[
 def test_random_chunked_framing_fails_only_as_documented(data: bytes, cuts: list[int]) -> None:
     points = sorted({c for c in cuts if c < len(data)})
     pieces = [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]
-    queue = list(pieces)
     try:
-        for chunk in _dechunked(lambda size: queue.pop(0) if queue else b"", _Original(), _Raw()):
+        for chunk in _dechunked(reads(pieces), FakeOriginal(), FakeRaw()):
             assert isinstance(chunk, bytes) and chunk
     except (http.client.IncompleteRead, InvalidChunkedFraming):
         pass
@@ -96,11 +84,10 @@ STRICT_SIZE_LINE = re.compile(rb"[0-9A-Fa-f]{1,16}[ \t]*(;[^\n]*)?\r?")
 def test_chunk_size_lines_follow_the_documented_grammar_or_fail_at_once(pieces: list[bytes]) -> None:
     """A size line is accepted exactly when it matches the grammar in ``_http/body.py``."""
     size_line = b"".join(pieces)
-    queue = [size_line + b"\n"]
 
     def dechunk() -> str:
         try:
-            for _chunk in _dechunked(lambda size: queue.pop(0) if queue else b"", _Original(), _Raw()):
+            for _chunk in _dechunked(reads([size_line + b"\n"]), FakeOriginal(), FakeRaw()):
                 pass
         except InvalidChunkedFraming:
             return "rejected"

@@ -2,78 +2,30 @@
 huge events and gzip bombs end in a typed error or a clean end, within bounded time and memory.
 
 A defect here used to be a hang (an endless loop, a quadratic scan), so each client call runs
-under a watchdog: a call that has not finished after ``WATCHDOG`` seconds fails the test and
-is stopped. Nothing asserts a speed; the bound is two orders of magnitude above a normal run.
+under a watchdog (``helpers.within_watchdog``): a call that has not finished after ``WATCHDOG``
+seconds fails the test and is stopped. Nothing asserts a speed; the bound is two orders of magnitude above a normal run.
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import gzip
 import json
-import threading
 import tracemalloc
 import zlib
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Iterator
 
 import pytest
 
-from stateless_client import Client, InvalidResponseError, Timeout, get_client
+from stateless_client import Client, InvalidResponseError, get_client
 from stateless_client._http.body import MAX_TRAILERS, _dechunked
 from stateless_client.sse import DEFAULT_MAX_EVENT_SIZE
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
-
-WATCHDOG = 10.0
-T = TypeVar("T")
-
-
-def within_watchdog(call: Callable[[], T], seconds: float = WATCHDOG) -> T:
-    """Run ``call`` in a thread; fail (and stop the thread) if it has not returned in time."""
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # handed to the test below
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    if thread.is_alive():
-        # Stop a runaway loop: raise in the thread at its next bytecode, so a failed test
-        # does not leave it spinning through the rest of the suite.
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread.ident or 0), ctypes.py_object(SystemExit))
-        thread.join(seconds)
-        pytest.fail(f"the call had not finished after {seconds:.0f} s (an endless loop?)")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
-
-
-def sse(event: str, data: Any) -> bytes:
-    return f"event: {event}\ndata: {json.dumps(data)}\n\n".encode()
-
+from .helpers import FakeOriginal, FakeRaw, reads, within_watchdog
+from .loopback import Connection, ScriptedServer, sse
 
 METADATA = sse("metadata", {"run_id": "r-1", "attempt": 1})
 UPDATE = sse("updates", {"n": 1})
-
-
-@pytest.fixture
-def make_client() -> Iterator[Callable[..., Client]]:
-    made: list[Client] = []
-
-    def make(url: str, **options: Any) -> Client:
-        client = get_client(url=url, api_key=None, timeout=Timeout(connect=TIMEOUT, read=TIMEOUT), **options)
-        client._transport.sleep = lambda seconds: None
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
 
 
 def collect(client: Client, parts: list[Any]) -> list[Any]:
@@ -185,20 +137,6 @@ def test_endless_trailers_end_the_stream_and_close_the_connection(make_client: A
     assert sent["cut"], f"the client read all {sent['bytes']} trailer bytes instead of closing"
 
 
-class _Original:
-    closed = False
-
-    def close(self) -> None:
-        self.closed = True
-
-
-class _Raw:
-    released = False
-
-    def release_conn(self) -> None:
-        self.released = True
-
-
 def test_trailers_that_never_end_are_read_only_up_to_the_cap() -> None:
     reads = {"count": 0, "bytes": 0}
 
@@ -210,7 +148,7 @@ def test_trailers_that_never_end_are_read_only_up_to_the_cap() -> None:
         reads["bytes"] += len(data)
         return data
 
-    original, raw = _Original(), _Raw()
+    original, raw = FakeOriginal(), FakeRaw()
     body = within_watchdog(lambda: b"".join(_dechunked(read1, original, raw)))
     assert body == b"hello"
     assert reads["bytes"] <= MAX_TRAILERS + 2 * 1013
@@ -224,9 +162,8 @@ def test_trailers_that_never_end_are_read_only_up_to_the_cap() -> None:
     [b"5\r\nhello\r\n0\r\n", b"x: " + b"1" * 20000 + b"\r\n\r\n"],
 ])
 def test_trailers_that_end_cleanly_hand_the_connection_back(pieces: list[bytes]) -> None:
-    queue = list(pieces)
-    original, raw = _Original(), _Raw()
-    assert b"".join(_dechunked(lambda size: queue.pop(0) if queue else b"", original, raw)) == b"hello"
+    original, raw = FakeOriginal(), FakeRaw()
+    assert b"".join(_dechunked(reads(pieces), original, raw)) == b"hello"
     assert original.closed and raw.released
 
 
@@ -236,9 +173,9 @@ def test_the_trailer_cap_does_not_depend_on_read_sizes(length: int, piece: int) 
     trailers = b"x: " + b"t" * (length - 7) + b"\r\n\r\n"
     assert len(trailers) == length
     body = b"5\r\nhello\r\n0\r\n" + trailers
-    queue = [body[i : i + piece] for i in range(0, len(body), piece)]
-    raw = _Raw()
-    assert b"".join(_dechunked(lambda size: queue.pop(0) if queue else b"", _Original(), raw)) == b"hello"
+    pieces = [body[i : i + piece] for i in range(0, len(body), piece)]
+    raw = FakeRaw()
+    assert b"".join(_dechunked(reads(pieces), FakeOriginal(), raw)) == b"hello"
     assert raw.released is (length <= MAX_TRAILERS)
 
 

@@ -39,54 +39,17 @@ from stateless_client import (
     NotSerializableError,
     StatelessClientError,
     StreamInterruptedError,
-    Timeout,
     get_client,
 )
 from stateless_client._http.retries import retry_delay
 from stateless_client._http.urls import origin
 from stateless_client._resources.base import Resource
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
+from .helpers import BASE
+from .loopback import Connection, ScriptedServer, answer_json, status
 
 SECRET = "sk-hostile-suite-secret"
-JSON_OK = (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 15\r\n"
-           b'connection: close\r\n\r\n{"answer": 42}\n')
 ROOT = Path(__file__).parent.parent
-KEY_ENV_VARS = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
-
-
-def answer_json(conn: Connection) -> None:
-    conn.send(JSON_OK)
-
-
-def status(code: int, reason: str, body: bytes = b"", **headers: str) -> Any:
-    extra = "".join(f"{name.replace('_', '-')}: {value}\r\n" for name, value in headers.items())
-    head = (f"HTTP/1.1 {code} {reason}\r\ncontent-type: text/plain\r\ncontent-length: {len(body)}\r\n"
-            f"connection: close\r\n{extra}\r\n").encode()
-    return lambda conn: conn.send(head + body)
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def make_client(sleeps: list[float], monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name in KEY_ENV_VARS:
-        monkeypatch.delenv(name, raising=False)
-    made: list[Client] = []
-
-    def make(url: str, **options: Any) -> Client:
-        options.setdefault("timeout", Timeout(connect=TIMEOUT, read=TIMEOUT))
-        client = get_client(url=url, **options)
-        client._transport.sleep = sleeps.append
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
 
 
 @pytest.fixture
@@ -223,7 +186,7 @@ def test_a_url_password_becomes_basic_auth_and_is_shown_nowhere(
     make_client: Any, debug_log: pytest.LogCaptureFixture
 ) -> None:
     password = "pa%40ss-w0rd"  # percent-encoded "pa@ss-w0rd"
-    with ScriptedServer(answer_json, status(500, "Internal Server Error", b"boom")) as server:
+    with ScriptedServer(answer_json, status(500, "Internal Server Error", b"boom", "text/plain")) as server:
         url = server.url.replace("http://", f"http://user:{password}@")
         client = make_client(url, api_key=SECRET, max_retries=0)
         assert client.runs.join("t", "r") == {"answer": 42}
@@ -241,7 +204,8 @@ def test_a_url_password_becomes_basic_auth_and_is_shown_nowhere(
 
 def test_the_url_password_goes_nowhere_else(make_client: Any) -> None:
     with ScriptedServer(answer_json) as elsewhere:
-        moved = status(307, "Temporary Redirect", location=elsewhere.url + "/threads/t/runs/r/join")
+        moved = status(307, "Temporary Redirect", content_type="text/plain",
+                       location=elsewhere.url + "/threads/t/runs/r/join")
         with ScriptedServer(moved) as server:
             client = make_client(server.url.replace("http://", "http://user:pw@"))
             with pytest.raises(APIError, match="another origin"):
@@ -398,7 +362,8 @@ def test_retry_after_never_breaks_the_sleep(value: str) -> None:
 def test_a_503_with_an_absurd_retry_after_is_retried_after_the_backoff(
     make_client: Any, sleeps: list[float], value: str
 ) -> None:
-    with ScriptedServer(status(503, "Service Unavailable", b"busy", retry_after=value), answer_json) as server:
+    busy = status(503, "Service Unavailable", b"busy", "text/plain", retry_after=value)
+    with ScriptedServer(busy, answer_json) as server:
         assert make_client(server.url, api_key=None).runs.join("t", "r") == {"answer": 42}
     assert len(server.requests) == 2 and len(sleeps) == 1 and 0.375 <= sleeps[0] <= 0.5, sleeps
 
@@ -533,36 +498,32 @@ BAD_BODIES: list[tuple[str, dict[str, Any], type[Exception], list[str]]] = [
 
 @pytest.mark.parametrize(("case", "parameters", "error", "named"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES])
 def test_a_body_json_cannot_encode_is_refused_before_sending(
-    case: str, parameters: dict[str, Any], error: type[Exception], named: list[str]
+    api: responses.RequestsMock, mock_client: Client,
+    case: str, parameters: dict[str, Any], error: type[Exception], named: list[str],
 ) -> None:
-    client = get_client(url="http://body.test", api_key=None, max_retries=0)
-    calls = [lambda: client.runs.wait(None, "agent", **parameters),
-             lambda: client.runs.stream("t", "agent", **parameters),
-             lambda: client.runs.create(None, "agent", **parameters)]
-    with responses.RequestsMock() as api:
-        for call in calls:
-            with pytest.raises(error) as caught:
-                call()
-            assert type(caught.value) is error
-            for text in named:
-                assert text in str(caught.value), str(caught.value)
-        assert len(api.calls) == 0
+    calls = [lambda: mock_client.runs.wait(None, "agent", **parameters),
+             lambda: mock_client.runs.stream("t", "agent", **parameters),
+             lambda: mock_client.runs.create(None, "agent", **parameters)]
+    for call in calls:
+        with pytest.raises(error) as caught:
+            call()
+        assert type(caught.value) is error
+        for text in named:
+            assert text in str(caught.value), str(caught.value)
+    assert len(api.calls) == 0
     assert str(caught.value).startswith("POST /runs: ")
 
 
-def test_a_not_serializable_body_is_still_a_type_error() -> None:
-    client = get_client(url="http://body.test", api_key=None)
-    with responses.RequestsMock(), pytest.raises(TypeError, match="Opaque"):
-        client.runs.wait(None, "agent", input={"x": Opaque()})
+def test_a_not_serializable_body_is_still_a_type_error(api: responses.RequestsMock, mock_client: Client) -> None:
+    with pytest.raises(TypeError, match="Opaque"):
+        mock_client.runs.wait(None, "agent", input={"x": Opaque()})
 
 
-def test_what_json_can_encode_is_sent_as_before() -> None:
-    client = get_client(url="http://body.test", api_key=None)
-    with responses.RequestsMock() as api:
-        api.post("http://body.test/runs/wait", json={"ok": True})
-        client.runs.wait(None, "agent", input={"n": [1, 2.5, None, True], "p": Point(1.0), "s": {"only"},
-                                               "big": [0.1] * 1000, "huge": [1e308, 1e308]})
-        sent = json.loads(api.calls[0].request.body)
+def test_what_json_can_encode_is_sent_as_before(api: responses.RequestsMock, mock_client: Client) -> None:
+    api.post(f"{BASE}/runs/wait", json={"ok": True})
+    mock_client.runs.wait(None, "agent", input={"n": [1, 2.5, None, True], "p": Point(1.0), "s": {"only"},
+                                                "big": [0.1] * 1000, "huge": [1e308, 1e308]})
+    sent = json.loads(api.calls[0].request.body)
     assert sent["input"] == {"n": [1, 2.5, None, True], "p": {"x": 1.0}, "s": ["only"], "big": [0.1] * 1000,
                              "huge": [1e308, 1e308]}
 

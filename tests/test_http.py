@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
-import responses
 from responses import matchers
 
 from stateless_client import (
@@ -21,133 +19,115 @@ from stateless_client import (
     NotFoundError,
     RunStream,
     StreamPart,
-    Timeout,
-    get_client,
 )
 from stateless_client._dev.local_server import LocalServer
 
-from .loopback import TIMEOUT, Connection, CuttingProxy, ScriptedServer
-
-BASE = "http://http.test"
-SSE = "text/event-stream; charset=utf-8"
-
-
+from .helpers import BASE, SECRET, SSE
+from .loopback import Connection, CuttingProxy, ScriptedServer, json_answer
 
 # -- wire shape ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def fake() -> Iterator[Client]:
-    with get_client(url=BASE, api_key="sk-http-secret", max_retries=1) as made:
-        made._transport.sleep = lambda _: None
-        yield made
-
-
-def test_get_sends_params_headers_and_the_key_and_decodes_json(api: Any, fake: Client) -> None:
+def test_get_sends_params_headers_and_the_key_and_decodes_json(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/things/1", json={"a": [1]},
             match=[matchers.query_param_matcher({"q": "x"}),
-                   matchers.header_matcher({"x-extra": "1", "x-api-key": "sk-http-secret"})])
+                   matchers.header_matcher({"x-extra": "1", "x-api-key": SECRET})])
     seen: list[requests.Response] = []
-    assert fake.http.get("/things/1", params={"q": "x"}, headers={"x-extra": "1"}, on_response=seen.append) == {
+    assert mock_client.http.get("/things/1", params={"q": "x"}, headers={"x-extra": "1"}, on_response=seen.append) == {
         "a": [1]}
     assert len(seen) == 1 and seen[0].status_code == 200 and isinstance(seen[0], requests.Response)
 
 
 @pytest.mark.parametrize("verb", ["post", "put", "patch"])
-def test_writes_send_their_json(api: Any, fake: Client, verb: str) -> None:
+def test_writes_send_their_json(api: Any, mock_client: Client, verb: str) -> None:
     api.add(verb.upper(), f"{BASE}/things", json={"ok": True},
             match=[matchers.json_params_matcher({"a": 1, "b": [None]}, strict_match=True),
                    matchers.header_matcher({"content-type": "application/json"})])
-    assert getattr(fake.http, verb)("/things", json={"a": 1, "b": [None]}) == {"ok": True}
+    assert getattr(mock_client.http, verb)("/things", json={"a": 1, "b": [None]}) == {"ok": True}
 
 
-def test_post_without_json_sends_no_body(api: Any, fake: Client) -> None:
+def test_post_without_json_sends_no_body(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/things/cancel", status=204)
-    assert fake.http.post("/things/cancel", json=None) is None
+    assert mock_client.http.post("/things/cancel", json=None) is None
     request = api.calls[0].request
     assert not request.body and "content-type" not in request.headers
 
 
-def test_an_empty_answer_is_none(api: Any, fake: Client) -> None:
+def test_an_empty_answer_is_none(api: Any, mock_client: Client) -> None:
     api.put(f"{BASE}/store/items", status=204)
-    assert fake.http.put("/store/items", json={"k": 1}) is None
+    assert mock_client.http.put("/store/items", json={"k": 1}) is None
 
 
-def test_delete_with_and_without_a_body(api: Any, fake: Client) -> None:
+def test_delete_with_and_without_a_body(api: Any, mock_client: Client) -> None:
     api.delete(f"{BASE}/things", status=204, match=[matchers.json_params_matcher({"key": "k"}, strict_match=True)])
     api.delete(f"{BASE}/things/1", json={"ignored": True}, match=[matchers.query_param_matcher({"p": "1"})])
     seen: list[int] = []
-    assert fake.http.delete("/things", json={"key": "k"}, on_response=lambda r: seen.append(r.status_code)) is None
-    assert fake.http.delete("/things/1", params={"p": "1"}) is None
+    assert mock_client.http.delete("/things", json={"key": "k"},
+                                   on_response=lambda r: seen.append(r.status_code)) is None
+    assert mock_client.http.delete("/things/1", params={"p": "1"}) is None
     assert seen == [204] and not api.calls[1].request.body
 
 
-def test_errors_are_typed_and_name_the_servers_detail(api: Any, fake: Client) -> None:
+def test_errors_are_typed_and_name_the_servers_detail(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/nope", status=404, json={"detail": "Assistant not found"})
     with pytest.raises(NotFoundError, match="Assistant not found") as caught:
-        fake.http.get("/assistants/nope")
-    assert caught.value.status_code == 404 and "sk-http-secret" not in str(caught.value)
+        mock_client.http.get("/assistants/nope")
+    assert caught.value.status_code == 404 and SECRET not in str(caught.value)
 
 
-def test_retries_follow_the_method(api: Any, fake: Client) -> None:
+def test_retries_follow_the_method(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/things", status=503)
     api.get(f"{BASE}/things", json=1)
     api.post(f"{BASE}/things", status=503)
-    assert fake.http.get("/things") == 1
+    assert mock_client.http.get("/things") == 1
     with pytest.raises(InternalServerError):
-        fake.http.post("/things", json={})
+        mock_client.http.post("/things", json={})
     assert [call.request.method for call in api.calls] == ["GET", "GET", "POST"]
 
 
-def test_another_origin_is_refused_before_any_request(api: Any, fake: Client) -> None:
+def test_another_origin_is_refused_before_any_request(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/same", json=1)
-    assert fake.http.get(f"{BASE}/same") == 1  # an absolute URL on the client's origin is fine
-    for call in (lambda: fake.http.get("http://elsewhere.test/steal"),
-                 lambda: fake.http.stream("http://elsewhere.test/steal", "GET"),
-                 lambda: fake.http.request_reconnect("https://http.test/x", "GET")):
+    assert mock_client.http.get(f"{BASE}/same") == 1  # an absolute URL on the client's origin is fine
+    for call in (lambda: mock_client.http.get("http://elsewhere.test/steal"),
+                 lambda: mock_client.http.stream("http://elsewhere.test/steal", "GET"),
+                 lambda: mock_client.http.request_reconnect("https://api.test/x", "GET")):  # the same host, over https
         with pytest.raises(APIError, match="another origin"):
             call()
     assert len(api.calls) == 1
 
 
-def test_stream_sends_the_sdks_headers_and_yields_stream_parts(api: Any, fake: Client) -> None:
+def test_stream_sends_the_sdks_headers_and_yields_stream_parts(api: Any, mock_client: Client) -> None:
     body = b'event: metadata\ndata: {"run_id": "r1"}\n\nevent: values\ndata: {"a": 1}\nid: 7\n\n'
     api.post(f"{BASE}/runs/stream", body=body, content_type=SSE,
              match=[matchers.json_params_matcher({"assistant_id": "agent"}, strict_match=True),
                     matchers.header_matcher({"accept": "text/event-stream", "cache-control": "no-store",
-                                             "x-api-key": "sk-http-secret"}),
+                                             "x-api-key": SECRET}),
                     matchers.query_param_matcher({"p": "1"})])
     seen: list[requests.Response] = []
-    stream = fake.http.stream("/runs/stream", "POST", json={"assistant_id": "agent"}, params={"p": "1"},
-                              on_response=seen.append)
+    stream = mock_client.http.stream("/runs/stream", "POST", json={"assistant_id": "agent"}, params={"p": "1"},
+                                     on_response=seen.append)
     assert isinstance(stream, RunStream) and len(seen) == 1
     assert list(stream) == [StreamPart("metadata", {"run_id": "r1"}), StreamPart("values", {"a": 1}, "7")]
 
 
-def test_stream_lets_the_caller_override_cache_control(api: Any, fake: Client) -> None:
+def test_stream_lets_the_caller_override_cache_control(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/s", body=b"", content_type=SSE, match=[matchers.header_matcher({"Cache-Control": "max-age=1"})])
-    assert list(fake.http.stream("/s", "get", headers={"Cache-Control": "max-age=1"})) == []
+    assert list(mock_client.http.stream("/s", "get", headers={"Cache-Control": "max-age=1"})) == []
     assert api.calls[0].request.method == "GET" and not api.calls[0].request.body
 
 
-def test_stream_of_something_else_is_a_typed_error(api: Any, fake: Client) -> None:
+def test_stream_of_something_else_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/s", json={"not": "events"})
     with pytest.raises(InvalidResponseError, match="event stream"):
-        fake.http.stream("/s", "GET")
+        mock_client.http.stream("/s", "GET")
 
 
-def test_request_reconnect_without_a_drop_reads_the_answer(api: Any, fake: Client) -> None:
+def test_request_reconnect_without_a_drop_reads_the_answer(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/wait", json={"done": True}, headers={"location": "/threads/t/runs/r/join"},
              match=[matchers.json_params_matcher({"assistant_id": "agent"}, strict_match=True)])
     seen: list[str | None] = []
-    answer = fake.http.request_reconnect("/runs/wait", "POST", json={"assistant_id": "agent"},
-                                         on_response=lambda r: seen.append(r.headers.get("location")))
+    answer = mock_client.http.request_reconnect("/runs/wait", "POST", json={"assistant_id": "agent"},
+                                                on_response=lambda r: seen.append(r.headers.get("location")))
     assert answer == {"done": True} and seen == ["/threads/t/runs/r/join"] and len(api.calls) == 1
 
 
@@ -163,38 +143,13 @@ def _cut_json(location: str | None) -> Any:
     return handler
 
 
-def _json_answer(answer: Any, status: str = "200 OK") -> Any:
-    def handler(conn: Connection) -> None:
-        body = json.dumps(answer).encode()
-        conn.send(f"HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
-                  f"connection: close\r\n\r\n".encode() + body)
-
-    return handler
-
-
-@pytest.fixture
-def sockets_client() -> Iterator[Any]:
-    made: list[tuple[Client, list[float]]] = []
-
-    def make(url: str) -> tuple[Client, list[float]]:
-        client = get_client(url=url, api_key="sk-http-secret", timeout=Timeout(connect=TIMEOUT, read=TIMEOUT))
-        sleeps: list[float] = []
-        client._transport.sleep = sleeps.append
-        made.append((client, sleeps))
-        return client, sleeps
-
-    yield make
-    for client, _ in made:
-        client.close()
-
-
 def test_request_reconnect_reads_a_cut_answer_from_the_location(
-    sockets_client: Any, caplog: pytest.LogCaptureFixture
+    make_client: Any, sleeps: list[float], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="stateless_client")
-    with ScriptedServer(_cut_json("/threads/t/runs/r/join"), _json_answer({"final": 1}, "503 Busy"),
-                        _json_answer({"final": 1})) as server:
-        client, sleeps = sockets_client(server.url)
+    with ScriptedServer(_cut_json("/threads/t/runs/r/join"), json_answer({"final": 1}, "503 Busy"),
+                        json_answer({"final": 1})) as server:
+        client = make_client(server.url, api_key=SECRET)
         answer = client.http.request_reconnect("/threads/t/runs/wait", "POST", json={"assistant_id": "agent"},
                                                headers={"x-extra": "1"}, params={"p": "1"})
     assert answer == {"final": 1} and len(sleeps) == 2
@@ -203,21 +158,21 @@ def test_request_reconnect_reads_a_cut_answer_from_the_location(
     assert (first.method, first.target) == ("POST", "/threads/t/runs/wait?p=1")
     for request in reconnects:  # the caller's headers and key, no body, no query
         assert (request.method, request.target, request.body) == ("GET", "/threads/t/runs/r/join", b"")
-        assert request.headers["x-extra"] == "1" and request.headers["x-api-key"] == "sk-http-secret"
+        assert request.headers["x-extra"] == "1" and request.headers["x-api-key"] == SECRET
 
 
-def test_request_reconnect_gives_up_after_reconnect_limit(sockets_client: Any) -> None:
-    with ScriptedServer(_cut_json("/join"), _json_answer({}, "502 Bad Gateway"),
-                        _json_answer({}, "502 Bad Gateway")) as server:
-        client, sleeps = sockets_client(server.url)
+def test_request_reconnect_gives_up_after_reconnect_limit(make_client: Any, sleeps: list[float]) -> None:
+    with ScriptedServer(_cut_json("/join"), json_answer({}, "502 Bad Gateway"),
+                        json_answer({}, "502 Bad Gateway")) as server:
+        client = make_client(server.url)
         with pytest.raises(InternalServerError):
             client.http.request_reconnect("/wait", "POST", json={}, reconnect_limit=2)
     assert len(server.requests) == 3 and len(sleeps) == 2
 
 
-def test_request_reconnect_stops_at_a_client_error(sockets_client: Any) -> None:
-    with ScriptedServer(_cut_json("/join"), _json_answer({"detail": "gone"}, "404 Not Found")) as server:
-        client, _ = sockets_client(server.url)
+def test_request_reconnect_stops_at_a_client_error(make_client: Any) -> None:
+    with ScriptedServer(_cut_json("/join"), json_answer({"detail": "gone"}, "404 Not Found")) as server:
+        client = make_client(server.url)
         with pytest.raises(NotFoundError, match="gone"):
             client.http.request_reconnect("/wait", "POST", json={})
     assert len(server.requests) == 2
@@ -225,18 +180,18 @@ def test_request_reconnect_stops_at_a_client_error(sockets_client: Any) -> None:
 
 @pytest.mark.parametrize(("location", "limit"), [(None, 5), ("/join", 0)])
 def test_request_reconnect_without_a_location_or_attempts_raises_the_drop(
-    sockets_client: Any, location: str | None, limit: int
+    make_client: Any, location: str | None, limit: int
 ) -> None:
     with ScriptedServer(_cut_json(location)) as server:
-        client, _ = sockets_client(server.url)
+        client = make_client(server.url)
         with pytest.raises(APIConnectionError):
             client.http.request_reconnect("/wait", "POST", json={}, reconnect_limit=limit)
     assert len(server.requests) == 1
 
 
-def test_request_reconnect_never_follows_a_location_on_another_origin(sockets_client: Any) -> None:
+def test_request_reconnect_never_follows_a_location_on_another_origin(make_client: Any) -> None:
     with ScriptedServer(_cut_json("http://elsewhere.test/join")) as server:
-        client, _ = sockets_client(server.url)
+        client = make_client(server.url)
         with pytest.raises(APIError, match="another origin"):
             client.http.request_reconnect("/wait", "POST", json={})
     assert len(server.requests) == 1
@@ -277,10 +232,10 @@ def test_stream_and_request_reconnect_against_the_real_server(client: Client, se
 
 
 def test_stream_resumes_and_request_reconnect_rereads_through_a_cutting_proxy(
-    server: LocalServer, sockets_client: Any
+    server: LocalServer, make_client: Any, sleeps: list[float]
 ) -> None:
     with CuttingProxy(server.url, cut_at=b'"i":2') as proxy:
-        client, _ = sockets_client(proxy.url)
+        client = make_client(proxy.url)
         thread = client.threads.create()
         stream = client.http.stream(f"/threads/{thread.thread_id}/runs/stream", "POST",
                                     json={"assistant_id": "slow", "input": {"n": 5, "delay": 0.05},
@@ -288,8 +243,9 @@ def test_stream_resumes_and_request_reconnect_rereads_through_a_cutting_proxy(
         counted = [part.data["i"] for part in stream if part.event == "custom"]
     assert counted == [0, 1, 2, 3, 4] and proxy.cuts == 1 and stream.response.request.method == "GET"
 
+    sleeps.clear()  # only the second client's
     with CuttingProxy(server.url, cut_at=b'"out"') as proxy:
-        client, sleeps = sockets_client(proxy.url)
+        client = make_client(proxy.url)
         thread = client.threads.create()
         state = client.http.request_reconnect(f"/threads/{thread.thread_id}/runs/wait", "POST",
                                               json={"assistant_id": "slow", "input": {"n": 3, "delay": 0.01}})

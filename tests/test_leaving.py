@@ -247,11 +247,11 @@ def _never_answers(conn: Connection) -> None:
 
 
 @pytest.mark.parametrize("relay", ["iter_sse", "aiter_sse"])
-def test_closing_a_relay_does_not_wait_for_the_cancel(relay: str) -> None:
+def test_closing_a_relay_does_not_wait_for_the_cancel(relay: str, make_client: Any) -> None:
     """A thread's run is cancelled by a request of its own; the web server's thread does not
     wait for that request's answer (here: none, ever)."""
     with ScriptedServer(_one_event_then_wait, _never_answers) as server:
-        client = get_client(url=server.url, api_key=None, max_retries=0)
+        client = make_client(server.url, max_retries=0)
         stream = client.runs.stream("t1", "agent")
         started = time.monotonic()
         if relay == "iter_sse":
@@ -277,10 +277,10 @@ def test_closing_a_relay_does_not_wait_for_the_cancel(relay: str) -> None:
                                                                                "action=interrupt")
 
 
-def test_closing_a_relay_of_a_stateless_run_sends_nothing_more() -> None:
+def test_closing_a_relay_of_a_stateless_run_sends_nothing_more(make_client: Any) -> None:
     """The server cancels it when the connection closes (``on_disconnect="cancel"``)."""
     with ScriptedServer(_one_event_then_wait, _never_answers) as server:
-        client = get_client(url=server.url, api_key=None, max_retries=0)
+        client = make_client(server.url, max_retries=0)
         body = client.runs.stream(None, "agent").iter_sse()
         next(body)
         body.close()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import responses
 
-from stateless_client import InvalidResponseError, Run, StreamPart, Thread, get_client
+from stateless_client import Client, InvalidResponseError, Run, StreamPart, Thread
+
+from .helpers import BASE
 
 # As langgraph dev answered POST /runs (shared/reference/sse/create-background.txt), trimmed.
 CAPTURED_RUN: dict[str, Any] = {
@@ -49,11 +50,10 @@ BAD_THREADS = [{"status": "idle"}, ["not", "an", "object"], {"thread_id": "t", "
 
 
 @pytest.mark.parametrize("body", BAD_THREADS)
-def test_a_malformed_model_payload_is_a_typed_error(body: Any) -> None:
-    with responses.RequestsMock() as api:
-        api.get("http://models.test/threads/t", json=body)
-        with pytest.raises(InvalidResponseError, match="not a valid Thread") as caught:
-            get_client(url="http://models.test", api_key=None).threads.get("t")
+def test_a_malformed_model_payload_is_a_typed_error(api: Any, mock_client: Client, body: Any) -> None:
+    api.get(f"{BASE}/threads/t", json=body)
+    with pytest.raises(InvalidResponseError, match="not a valid Thread") as caught:
+        mock_client.threads.get("t")
     assert caught.value.snippet
 
 
@@ -143,12 +143,11 @@ def test_thread_state_tasks_are_models_and_timestamps_datetimes() -> None:
 
 
 @pytest.mark.parametrize("missing", ["values", "next", "checkpoint", "created_at"])
-def test_a_state_without_a_required_field_is_a_typed_error(missing: str) -> None:
+def test_a_state_without_a_required_field_is_a_typed_error(api: Any, mock_client: Client, missing: str) -> None:
     body = {key: value for key, value in CAPTURED_STATE.items() if key != missing}
-    with responses.RequestsMock() as api:
-        api.get("http://models.test/threads/t/state", json=body)
-        with pytest.raises(InvalidResponseError, match="not a valid ThreadState"):
-            get_client(url="http://models.test", api_key=None).threads.get_state("t")
+    api.get(f"{BASE}/threads/t/state", json=body)
+    with pytest.raises(InvalidResponseError, match="not a valid ThreadState"):
+        mock_client.threads.get_state("t")
 
 
 def test_every_model_has_a_captured_payload_here() -> None:

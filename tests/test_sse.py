@@ -317,3 +317,12 @@ def test_a_line_dribbled_in_tiny_pieces_is_merged_as_it_grows() -> None:
         tracemalloc.stop()
     assert event.data == "\u20ac" * 200_000
     assert peak < 4 * 2**20, f"{peak / 2**20:.1f} MiB for a line of 0.4 MB"
+
+
+def test_the_decoder_reports_comments_only_when_asked() -> None:
+    from stateless_client.sse import COMMENT, EventDecoder
+
+    body = [b": heartbeat\n", b"data: 1\n\n"]
+    assert [event[0] for event in EventDecoder().events(body)] == ["message"]
+    assert [event[:2] for event in EventDecoder(comments=True).events(body)] == [(COMMENT, " heartbeat"),
+                                                                                 ("message", "1")]

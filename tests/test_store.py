@@ -4,134 +4,117 @@ every method against the real ``langgraph dev`` server."""
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-import responses
 from responses import matchers
 
-from stateless_client import Client, InvalidResponseError, Item, SearchItem, get_client
+from stateless_client import Client, InvalidResponseError, Item, SearchItem
 
-BASE = "http://store.test"
+from .helpers import BASE, strict_json
+
 ITEM = {"namespace": ["a", "b"], "key": "k", "value": {"x": 1}, "created_at": "2026-11-25T10:48:42.470717+00:00",
         "updated_at": "2026-11-25T10:48:42.470720+00:00"}
-
 
 
 # -- wire shape ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def fake() -> Iterator[Client]:
-    with get_client(url=BASE, api_key=None, max_retries=1) as made:
-        made._transport.sleep = lambda _: None
-        yield made
-
-
-def _json(body: Any) -> Any:
-    return matchers.json_params_matcher(body, strict_match=True)
-
-
-def test_put_item_sends_every_parameter(api: Any, fake: Client) -> None:
+def test_put_item_sends_every_parameter(api: Any, mock_client: Client) -> None:
     api.put(f"{BASE}/store/items", status=204,
-            match=[_json({"namespace": ["a", "b"], "key": "k", "value": {"x": 1}, "index": ["x"], "ttl": 5}),
+            match=[strict_json({"namespace": ["a", "b"], "key": "k", "value": {"x": 1}, "index": ["x"], "ttl": 5}),
                    matchers.query_param_matcher({"p": "1"}), matchers.header_matcher({"x-h": "v"})])
     api.put(f"{BASE}/store/items", status=204,
-            match=[_json({"namespace": ["a"], "key": "k", "value": {}, "index": False})])
-    api.put(f"{BASE}/store/items", status=204, match=[_json({"namespace": ["a"], "key": "k", "value": {}})])
-    assert fake.store.put_item(("a", "b"), "k", {"x": 1}, ["x"], 5, {"x-h": "v"}, {"p": "1"}) is None
-    fake.store.put_item(["a"], key="k", value={}, index=False)
-    fake.store.put_item(["a"], "k", {})
+            match=[strict_json({"namespace": ["a"], "key": "k", "value": {}, "index": False})])
+    api.put(f"{BASE}/store/items", status=204, match=[strict_json({"namespace": ["a"], "key": "k", "value": {}})])
+    assert mock_client.store.put_item(("a", "b"), "k", {"x": 1}, ["x"], 5, {"x-h": "v"}, {"p": "1"}) is None
+    mock_client.store.put_item(["a"], key="k", value={}, index=False)
+    mock_client.store.put_item(["a"], "k", {})
 
 
 @pytest.mark.parametrize("call", ["put_item", "get_item"])
-def test_a_label_with_a_period_is_refused_before_any_request(api: Any, fake: Client, call: str) -> None:
+def test_a_label_with_a_period_is_refused_before_any_request(api: Any, mock_client: Client, call: str) -> None:
     with pytest.raises(ValueError, match=r"'a\.b'"):
         if call == "put_item":
-            fake.store.put_item(["ok", "a.b"], "k", {})
+            mock_client.store.put_item(["ok", "a.b"], "k", {})
         else:
-            fake.store.get_item(["ok", "a.b"], "k")
+            mock_client.store.get_item(["ok", "a.b"], "k")
     assert len(api.calls) == 0
 
 
-def test_get_item_joins_the_namespace_and_sends_refresh_ttl_as_the_sdk(api: Any, fake: Client) -> None:
+def test_get_item_joins_the_namespace_and_sends_refresh_ttl_as_the_sdk(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/store/items", json=ITEM, match=[matchers.query_param_matcher({"key": "k", "namespace": "a.b"})])
     api.get(f"{BASE}/store/items", json=ITEM,
             match=[matchers.query_param_matcher({"key": "k", "namespace": "a.b", "refresh_ttl": "false"})])
     api.get(f"{BASE}/store/items", json=ITEM,
             match=[matchers.query_param_matcher({"key": "k/?&", "namespace": "a.b", "refresh_ttl": "true"})])
-    got = fake.store.get_item(["a", "b"], "k")
+    got = mock_client.store.get_item(["a", "b"], "k")
     assert isinstance(got, Item) and got == ITEM and got.value == {"x": 1} and got.created_at is not None
-    fake.store.get_item(["a", "b"], "k", refresh_ttl=False)
-    fake.store.get_item(["a", "b"], key="k/?&", refresh_ttl=True)
+    mock_client.store.get_item(["a", "b"], "k", refresh_ttl=False)
+    mock_client.store.get_item(["a", "b"], key="k/?&", refresh_ttl=True)
 
 
-def test_get_item_returns_none_for_the_servers_null(api: Any, fake: Client) -> None:
+def test_get_item_returns_none_for_the_servers_null(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/store/items", body=b"null", content_type="application/json")
-    assert fake.store.get_item(["a"], "missing") is None
+    assert mock_client.store.get_item(["a"], "missing") is None
 
 
-def test_a_malformed_item_is_a_typed_error(api: Any, fake: Client) -> None:
+def test_a_malformed_item_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/store/items", json={"key": "k"})
     with pytest.raises(InvalidResponseError, match="not a valid Item"):
-        fake.store.get_item(["a"], "k")
+        mock_client.store.get_item(["a"], "k")
 
 
-def test_delete_item_sends_a_json_body(api: Any, fake: Client) -> None:
-    api.delete(f"{BASE}/store/items", status=204, match=[_json({"key": "k", "namespace": ["a", "b"]})])
-    assert fake.store.delete_item(("a", "b"), "k") is None
+def test_delete_item_sends_a_json_body(api: Any, mock_client: Client) -> None:
+    api.delete(f"{BASE}/store/items", status=204, match=[strict_json({"key": "k", "namespace": ["a", "b"]})])
+    assert mock_client.store.delete_item(("a", "b"), "k") is None
 
 
-def test_search_items_sends_the_sdks_defaults_and_every_parameter(api: Any, fake: Client) -> None:
+def test_search_items_sends_the_sdks_defaults_and_every_parameter(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/store/items/search", json={"items": [{**ITEM, "score": 0.5}]},
-             match=[_json({"namespace_prefix": ["a"], "limit": 10, "offset": 0})])
+             match=[strict_json({"namespace_prefix": ["a"], "limit": 10, "offset": 0})])
     api.post(f"{BASE}/store/items/search", json={"items": []},
-             match=[_json({"namespace_prefix": ["a"], "filter": {"x": 1}, "limit": 3, "offset": 2, "query": "q",
-                           "refresh_ttl": False})])
-    found = fake.store.search_items(["a"])
+             match=[strict_json({"namespace_prefix": ["a"], "filter": {"x": 1}, "limit": 3, "offset": 2, "query": "q",
+                                 "refresh_ttl": False})])
+    found = mock_client.store.search_items(["a"])
     assert list(found) == ["items"] and isinstance(found["items"][0], SearchItem)
     assert found["items"][0].score == 0.5 and found["items"][0] == {**ITEM, "score": 0.5}
-    assert fake.store.search_items(("a",), {"x": 1}, 3, 2, "q", False) == {"items": []}
+    assert mock_client.store.search_items(("a",), {"x": 1}, 3, 2, "q", False) == {"items": []}
 
 
 @pytest.mark.parametrize("body", [[ITEM], {"things": []}, {"items": {"a": 1}}])
-def test_search_items_of_another_shape_is_a_typed_error(api: Any, fake: Client, body: Any) -> None:
+def test_search_items_of_another_shape_is_a_typed_error(api: Any, mock_client: Client, body: Any) -> None:
     api.post(f"{BASE}/store/items/search", json=body)
     with pytest.raises(InvalidResponseError, match="items"):
-        fake.store.search_items(["a"])
+        mock_client.store.search_items(["a"])
 
 
-def test_searches_are_retried_like_gets(api: Any, fake: Client) -> None:
+def test_searches_are_retried_like_gets(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/store/items/search", status=502)
     api.post(f"{BASE}/store/items/search", json={"items": []})
     api.post(f"{BASE}/store/namespaces", status=504)
     api.post(f"{BASE}/store/namespaces", json={"namespaces": []})
-    fake.store.search_items(["a"])
-    fake.store.list_namespaces()
+    mock_client.store.search_items(["a"])
+    mock_client.store.list_namespaces()
     assert len(api.calls) == 4
 
 
-def test_iter_search_items_walks_the_pages(api: Any, fake: Client) -> None:
+def test_iter_search_items_walks_the_pages(api: Any, mock_client: Client) -> None:
     for offset, count in ((0, 2), (2, 2), (4, 0)):
         api.post(f"{BASE}/store/items/search", json={"items": [ITEM] * count},
-                 match=[_json({"namespace_prefix": ["a"], "filter": {"x": 1}, "limit": 2, "offset": offset})])
-    found = fake.store.iter_search_items(["a"], filter={"x": 1}, page_size=2)
+                 match=[strict_json({"namespace_prefix": ["a"], "filter": {"x": 1}, "limit": 2, "offset": offset})])
+    found = mock_client.store.iter_search_items(["a"], filter={"x": 1}, page_size=2)
     assert len(api.calls) == 0
     assert len(list(found)) == 4 and len(api.calls) == 3
 
 
-def test_list_namespaces_sends_the_sdks_defaults_and_every_parameter(api: Any, fake: Client) -> None:
-    api.post(f"{BASE}/store/namespaces", json={"namespaces": [["a", "b"]]}, match=[_json({"limit": 100, "offset": 0})])
+def test_list_namespaces_sends_the_sdks_defaults_and_every_parameter(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/store/namespaces", json={"namespaces": [["a", "b"]]},
+             match=[strict_json({"limit": 100, "offset": 0})])
     api.post(f"{BASE}/store/namespaces", json={"namespaces": []},
-             match=[_json({"prefix": ["a"], "suffix": ["z"], "max_depth": 2, "limit": 5, "offset": 1})])
-    assert fake.store.list_namespaces() == {"namespaces": [["a", "b"]]}
-    assert fake.store.list_namespaces(["a"], ["z"], 2, 5, 1) == {"namespaces": []}
+             match=[strict_json({"prefix": ["a"], "suffix": ["z"], "max_depth": 2, "limit": 5, "offset": 1})])
+    assert mock_client.store.list_namespaces() == {"namespaces": [["a", "b"]]}
+    assert mock_client.store.list_namespaces(["a"], ["z"], 2, 5, 1) == {"namespaces": []}
 
 
 # -- the real server -----------------------------------------------------------------------------

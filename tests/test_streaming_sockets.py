@@ -7,50 +7,23 @@ the next event until the client has received the previous one.
 from __future__ import annotations
 
 import gc
-import json
 import threading
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from stateless_client import (
     APITimeoutError,
-    Client,
     InvalidResponseError,
     StreamClosedError,
     StreamInterruptedError,
     Timeout,
-    get_client,
 )
 from stateless_client._dev.local_server import LocalServer
 
-from .loopback import TIMEOUT, Connection, CuttingProxy, ScriptedServer, gzip_stream
-
-
-def sse(event: str, data: Any, event_id: str | None = None) -> bytes:
-    block = f"event: {event}\ndata: {json.dumps(data)}\n"
-    if event_id is not None:
-        block += f"id: {event_id}\n"
-    return (block + "\n").encode()
-
+from .loopback import TIMEOUT, Connection, CuttingProxy, ScriptedServer, gzip_stream, sse
 
 METADATA = sse("metadata", {"run_id": "r-1", "attempt": 1})
-
-
-@pytest.fixture
-def make_client() -> Iterator[Any]:
-    made: list[Client] = []
-
-    def make(url: str, **options: Any) -> Client:
-        options.setdefault("timeout", Timeout(connect=TIMEOUT, read=TIMEOUT))  # a hang fails fast
-        client = get_client(url=url, api_key=options.pop("api_key", None), **options)
-        client._transport.sleep = lambda seconds: None  # no real backoff in tests
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
 
 
 @pytest.mark.parametrize("chunked", [True, False], ids=["chunked", "close-delimited"])

@@ -7,32 +7,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from stateless_client import (
     APITimeoutError,
-    Client,
     CommandError,
     InvalidResponseError,
-    Timeout,
     ToolCallError,
-    get_client,
 )
 from stateless_client._resources import thread_stream
 
-from .loopback import TIMEOUT, Connection, ScriptedServer
+from .helpers import SECRET
+from .loopback import TIMEOUT, Connection, ScriptedServer, json_answer
 
 RUN_ID = "01a212e7-8b4b-7686-882d-4c0283f20fec"
-SECRET = "sk-thread-stream-secret"
-
-
-def json_answer(value: Any) -> Any:
-    body = json.dumps(value).encode()
-    head = (f"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\n"
-            "connection: close\r\n\r\n").encode()
-    return lambda conn: conn.send(head + body)
 
 
 def command_answer(result: dict[str, Any] | None = None, *, error: dict[str, Any] | None = None) -> Any:
@@ -50,7 +40,8 @@ def lifecycle(seq: int, phase: str, run_id: str = RUN_ID) -> bytes:
     return event(seq, "lifecycle", {"event": phase, "graph_name": "g"}, event_id=f"synth:{run_id}:lc||{phase}")
 
 
-def sse(*frames: bytes, then: str = "close") -> Any:
+def sse_answer(*frames: bytes, then: str = "close") -> Any:
+    """A handler that answers an event stream of ``frames``, then does what ``then`` says."""
     def handler(conn: Connection) -> None:
         conn.head()
         for frame in frames:
@@ -72,33 +63,13 @@ def sse(*frames: bytes, then: str = "close") -> Any:
     return handler
 
 
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
-def make_client(sleeps: list[float]) -> Iterator[Any]:
-    made: list[Client] = []
-
-    def make(url: str) -> Client:
-        client = get_client(url=url, api_key=SECRET, timeout=Timeout(connect=TIMEOUT, read=TIMEOUT))
-        client._transport.sleep = sleeps.append
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        client.close()
-
-
 def test_commands_and_event_requests_carry_the_protocol_and_the_stream_headers(make_client: Any) -> None:
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), lifecycle(3, "completed")),
+        sse_answer(lifecycle(1, "running"), event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
-        client = make_client(script.url)
+        client = make_client(script.url, api_key=SECRET)
         with client.threads.stream("t-1", assistant_id="agent", headers={"x-tenant": "acme"}) as thread:
             thread.run.start(input={"n": 0}, config={"tags": ["a"]}, metadata={"m": 1},
                              langsmith_tracing={"project_name": "p"})
@@ -121,9 +92,9 @@ def test_commands_and_event_requests_carry_the_protocol_and_the_stream_headers(m
 def test_a_dropped_connection_reconnects_after_the_last_seq(make_client: Any, sleeps: list[float]) -> None:
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="reset"),
+        sse_answer(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="reset"),
         # The server replays from ``since``; an event already seen (same event_id) is dropped.
-        sse(event(2, "values", {"n": 1}), event(3, "values", {"n": 2}), lifecycle(4, "completed")),
+        sse_answer(event(2, "values", {"n": 1}), event(3, "values", {"n": 2}), lifecycle(4, "completed")),
     )
     with script:
         client = make_client(script.url)
@@ -137,8 +108,8 @@ def test_a_dropped_connection_reconnects_after_the_last_seq(make_client: Any, sl
 def test_a_body_cut_inside_a_chunk_reconnects_too(make_client: Any, sleeps: list[float]) -> None:
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="cut mid-chunk"),
-        sse(event(3, "values", {"n": 2}), lifecycle(4, "completed")),
+        sse_answer(lifecycle(1, "running"), event(2, "values", {"n": 1}), then="cut mid-chunk"),
+        sse_answer(event(3, "values", {"n": 2}), lifecycle(4, "completed")),
     )
     with script:
         client = make_client(script.url)
@@ -153,7 +124,7 @@ def test_events_of_earlier_runs_replayed_by_the_server_are_skipped(make_client: 
     old = "00000000-0000-0000-0000-000000000001"
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running", old), event(2, "values", {"run": "old"}), lifecycle(3, "completed", old),
+        sse_answer(lifecycle(1, "running", old), event(2, "values", {"run": "old"}), lifecycle(3, "completed", old),
             lifecycle(4, "running"), event(5, "values", {"run": "new"}), lifecycle(6, "completed")),
     )
     with script:
@@ -164,7 +135,7 @@ def test_events_of_earlier_runs_replayed_by_the_server_are_skipped(make_client: 
 
 
 def test_run_start_timeout_while_only_heartbeats_arrive(make_client: Any) -> None:
-    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse(then="heartbeats"))
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(then="heartbeats"))
     with script:
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent", run_start_timeout=0.3) as thread:
@@ -186,9 +157,9 @@ def test_a_stopped_run_whose_events_never_came_is_replayed_on_a_new_connection(m
     # langgraph dev 0.16.7 once sent only heartbeats on an open connection for a whole resumed run.
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(then="a heartbeat"),
+        sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
-        sse(lifecycle(1, "running"), event(2, "values", {"n": 1}), lifecycle(3, "completed")),
+        sse_answer(lifecycle(1, "running"), event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
         client = make_client(script.url)
@@ -204,9 +175,9 @@ def test_a_stopped_run_whose_events_never_came_is_replayed_on_a_new_connection(m
 def test_a_stopped_run_that_no_connection_shows_ends_from_the_api(make_client: Any) -> None:
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(then="a heartbeat"),
+        sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
-        sse(then="a heartbeat"),
+        sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
         json_answer({"values": {"n": 1}, "interrupts": [{"id": "i1", "value": {"q": 1}, "ns": []}]}),
     )
@@ -228,11 +199,11 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
     resumed = "01a212e7-0000-7000-8000-000000000002"
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"), event(2, "input.requested", {"interrupt_id": "i1", "payload": {"q": 1}}),
+        sse_answer(lifecycle(1, "running"), event(2, "input.requested", {"interrupt_id": "i1", "payload": {"q": 1}}),
             lifecycle(3, "interrupted"), then="a heartbeat"),
         command_answer({}),  # input.respond names no run
         json_answer([{"run_id": resumed, "status": "success"}]),
-        sse(lifecycle(4, "running", resumed), event(5, "values", {"n": 2}), lifecycle(6, "completed", resumed)),
+        sse_answer(lifecycle(4, "running", resumed), event(5, "values", {"n": 2}), lifecycle(6, "completed", resumed)),
     )
     with script:
         client = make_client(script.url)
@@ -251,9 +222,9 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
 def test_a_run_still_going_is_waited_for_through_the_silence(make_client: Any) -> None:
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"), then="a heartbeat"),
+        sse_answer(lifecycle(1, "running"), then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "running"}),
-        sse(event(2, "values", {"n": 1}), lifecycle(3, "completed")),
+        sse_answer(event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
         client = make_client(script.url)
@@ -272,7 +243,7 @@ def test_tool_calls_are_yielded_finished_in_start_order(make_client: Any) -> Non
 
     script = ScriptedServer(
         command_answer({"run_id": RUN_ID}),
-        sse(lifecycle(1, "running"),
+        sse_answer(lifecycle(1, "running"),
             tool(2, {"event": "tool-started", "tool_call_id": "c1", "tool_name": "search", "input": {"q": "sf"}}),
             tool(3, {"event": "tool-started", "tool_call_id": "c2", "tool_name": "fail"}),
             tool(4, {"event": "tool-output-delta", "tool_call_id": "c1", "delta": "60 deg"}),
@@ -299,7 +270,7 @@ def test_tool_calls_are_yielded_finished_in_start_order(make_client: Any) -> Non
 
 def test_an_error_frame_from_the_server_is_a_typed_error(make_client: Any) -> None:
     frame = b'data: {"type": "error", "id": null, "error": "unknown_error", "message": "read failed"}\n\n'
-    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse(lifecycle(1, "running"), frame))
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(lifecycle(1, "running"), frame))
     with script:
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
@@ -310,7 +281,7 @@ def test_an_error_frame_from_the_server_is_a_typed_error(make_client: Any) -> No
 
 
 def test_event_data_that_is_not_json_is_an_invalid_response(make_client: Any) -> None:
-    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse(lifecycle(1, "running"), b"data: {oops\n\n"))
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(lifecycle(1, "running"), b"data: {oops\n\n"))
     with script:
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
@@ -334,7 +305,7 @@ def test_a_command_answer_that_is_not_a_protocol_answer(make_client: Any) -> Non
 def test_secrets_stay_out_of_the_stream_repr_and_errors(make_client: Any) -> None:
     script = ScriptedServer(command_answer(error={"error": "permission_denied", "message": "no"}))
     with script:
-        client = make_client(script.url)
+        client = make_client(script.url, api_key=SECRET)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             with pytest.raises(CommandError) as caught:
                 thread.run.start(input={})

@@ -9,7 +9,6 @@ import uuid
 from typing import Any
 
 import pytest
-import responses
 from responses import matchers
 
 from stateless_client import (
@@ -25,11 +24,10 @@ from stateless_client import (
     ThreadTask,
     ThreadUpdateStateResponse,
     UnprocessableEntityError,
-    get_client,
 )
 
-BASE = "http://threads.test"
-SSE = "text/event-stream; charset=utf-8"
+from .helpers import BASE, SSE, strict_json, unique_tag
+
 THREAD = {"thread_id": "t/1", "status": "idle", "metadata": {"a": 1}, "created_at": "2026-11-25T10:48:32Z"}
 CHECKPOINT = {"thread_id": "t/1", "checkpoint_ns": "", "checkpoint_id": "c1"}
 STATE = {"values": {"messages": []}, "next": ["ask"], "checkpoint": CHECKPOINT, "metadata": {"step": 1},
@@ -39,163 +37,147 @@ STATE = {"values": {"messages": []}, "next": ["ask"], "checkpoint": CHECKPOINT, 
          "interrupts": [{"id": "i1", "value": "approve?"}]}
 
 
-def _json(body: dict[str, Any]) -> Any:
-    return matchers.json_params_matcher(body, strict_match=True)
-
-
-@pytest.fixture
-def api() -> Any:
-    with responses.RequestsMock() as mocked:
-        yield mocked
-
-
-@pytest.fixture
-def offline() -> Client:
-    made = get_client(url=BASE, api_key=None, max_retries=2)
-    made._transport.sleep = lambda seconds: None  # retries without waiting
-    return made
-
-
 # -- wire shape ---------------------------------------------------------------------------------
 
 
-def test_update_sends_metadata_and_ttl_and_returns_the_thread(api: Any, offline: Client) -> None:
+def test_update_sends_metadata_and_ttl_and_returns_the_thread(api: Any, mock_client: Client) -> None:
     api.patch(f"{BASE}/threads/t%2F1", json=THREAD,
-              match=[_json({"metadata": {"a": 1}, "ttl": {"ttl": 5, "strategy": "delete"}})])
-    thread = offline.threads.update("t/1", metadata={"a": 1}, ttl=5)
+              match=[strict_json({"metadata": {"a": 1}, "ttl": {"ttl": 5, "strategy": "delete"}})])
+    thread = mock_client.threads.update("t/1", metadata={"a": 1}, ttl=5)
     assert isinstance(thread, Thread) and thread.metadata == {"a": 1}
 
 
-def test_update_return_minimal_asks_for_no_body_and_returns_none(api: Any, offline: Client) -> None:
+def test_update_return_minimal_asks_for_no_body_and_returns_none(api: Any, mock_client: Client) -> None:
     api.patch(f"{BASE}/threads/t%2F1", status=204,
-              match=[_json({"metadata": {}, "ttl": {"ttl": 1, "strategy": "keep_latest"}}),
+              match=[strict_json({"metadata": {}, "ttl": {"ttl": 1, "strategy": "keep_latest"}}),
                      matchers.header_matcher({"prefer": "return=minimal", "x-mine": "1"})])
-    assert offline.threads.update("t/1", metadata={}, ttl={"ttl": 1, "strategy": "keep_latest"},
-                                  return_minimal=True, headers={"x-mine": "1"}) is None
+    assert mock_client.threads.update("t/1", metadata={}, ttl={"ttl": 1, "strategy": "keep_latest"},
+                                      return_minimal=True, headers={"x-mine": "1"}) is None
 
 
-def test_search_sends_every_filter(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/search", json=[THREAD], match=[_json({
+def test_search_sends_every_filter(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/search", json=[THREAD], match=[strict_json({
         "metadata": {"m": 1}, "values": {"v": 2}, "ids": ["a", "b"], "status": "interrupted", "limit": 3,
         "offset": 6, "sort_by": "created_at", "sort_order": "asc", "extract": {"last": "values.messages[-1]"},
     })])
-    found = offline.threads.search(metadata={"m": 1}, values={"v": 2}, ids=["a", "b"], status="interrupted",
-                                   limit=3, offset=6, sort_by="created_at", sort_order="asc",
-                                   extract={"last": "values.messages[-1]"})
+    found = mock_client.threads.search(metadata={"m": 1}, values={"v": 2}, ids=["a", "b"], status="interrupted",
+                                       limit=3, offset=6, sort_by="created_at", sort_order="asc",
+                                       extract={"last": "values.messages[-1]"})
     assert found == [THREAD] and isinstance(found[0], Thread)
 
 
-def test_search_defaults_send_only_the_page_as_the_sdk_does(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/search", json=[], match=[_json({"limit": 10, "offset": 0})])
-    assert offline.threads.search(metadata={}, values=None) == []
+def test_search_defaults_send_only_the_page_as_the_sdk_does(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/search", json=[], match=[strict_json({"limit": 10, "offset": 0})])
+    assert mock_client.threads.search(metadata={}, values=None) == []
 
 
-def test_search_with_select_builds_partial_threads(api: Any, offline: Client) -> None:
+def test_search_with_select_builds_partial_threads(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/search", json=[{"status": "busy"}],
-             match=[_json({"limit": 10, "offset": 0, "select": ["status"]})])
-    (thread,) = offline.threads.search(select=["status"])
+             match=[strict_json({"limit": 10, "offset": 0, "select": ["status"]})])
+    (thread,) = mock_client.threads.search(select=["status"])
     assert thread.status == "busy" and thread.thread_id is None  # not selected: None as an attribute
     assert dict(thread) == {"status": "busy"} and "thread_id" not in thread  # and absent as a key
 
 
-def test_search_and_count_are_retried_like_reads(api: Any, offline: Client) -> None:
+def test_search_and_count_are_retried_like_reads(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/search", status=502)
     api.post(f"{BASE}/threads/search", json=[])
     api.post(f"{BASE}/threads/count", status=503)
-    api.post(f"{BASE}/threads/count", json=4, match=[_json({"metadata": {"m": 1}, "values": {"v": 1},
-                                                            "status": "idle"})])
-    assert offline.threads.search() == []
-    assert offline.threads.count(metadata={"m": 1}, values={"v": 1}, status="idle") == 4
+    api.post(f"{BASE}/threads/count", json=4, match=[strict_json({"metadata": {"m": 1}, "values": {"v": 1},
+                                                                  "status": "idle"})])
+    assert mock_client.threads.search() == []
+    assert mock_client.threads.count(metadata={"m": 1}, values={"v": 1}, status="idle") == 4
 
 
-def test_count_that_is_not_an_integer_is_a_typed_error(api: Any, offline: Client) -> None:
+def test_count_that_is_not_an_integer_is_a_typed_error(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/count", json={"count": 3})
     with pytest.raises(InvalidResponseError, match="integer"):
-        offline.threads.count()
+        mock_client.threads.count()
 
 
-def test_iter_search_walks_pages_until_a_short_one(api: Any, offline: Client) -> None:
+def test_iter_search_walks_pages_until_a_short_one(api: Any, mock_client: Client) -> None:
     for offset, size in ((5, 2), (7, 2), (9, 1)):
         page = [{**THREAD, "thread_id": f"t{offset + n}"} for n in range(size)]
         api.post(f"{BASE}/threads/search", json=page,
-                 match=[_json({"limit": 2, "offset": offset, "metadata": {"m": 1}, "sort_by": "created_at"})])
-    found = offline.threads.iter_search(metadata={"m": 1}, page_size=2, offset=5, sort_by="created_at")
+                 match=[strict_json({"limit": 2, "offset": offset, "metadata": {"m": 1}, "sort_by": "created_at"})])
+    found = mock_client.threads.iter_search(metadata={"m": 1}, page_size=2, offset=5, sort_by="created_at")
     assert [thread.thread_id for thread in found] == ["t5", "t6", "t7", "t8", "t9"]
     assert len(api.calls) == 3
 
 
-def test_iter_search_asks_once_more_after_a_full_page(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/search", json=[THREAD], match=[_json({"limit": 1, "offset": 0})])
-    api.post(f"{BASE}/threads/search", json=[], match=[_json({"limit": 1, "offset": 1})])
-    assert len(list(offline.threads.iter_search(page_size=1))) == 1
+def test_iter_search_asks_once_more_after_a_full_page(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/search", json=[THREAD], match=[strict_json({"limit": 1, "offset": 0})])
+    api.post(f"{BASE}/threads/search", json=[], match=[strict_json({"limit": 1, "offset": 1})])
+    assert len(list(mock_client.threads.iter_search(page_size=1))) == 1
     with pytest.raises(ValueError, match="page_size"):
-        next(offline.threads.iter_search(page_size=0))
+        next(mock_client.threads.iter_search(page_size=0))
 
 
-def test_copy_posts_without_a_body_and_returns_the_new_thread(api: Any, offline: Client) -> None:
+def test_copy_posts_without_a_body_and_returns_the_new_thread(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t%2F1/copy", json={**THREAD, "thread_id": "t2"})
-    assert offline.threads.copy("t/1").thread_id == "t2"
+    assert mock_client.threads.copy("t/1").thread_id == "t2"
     assert api.calls[0].request.body is None
 
 
-def test_copy_is_not_retried_on_a_gateway_error(api: Any, offline: Client) -> None:
+def test_copy_is_not_retried_on_a_gateway_error(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t/copy", status=502)
     with pytest.raises(Exception, match="502"):
-        offline.threads.copy("t")
+        mock_client.threads.copy("t")
     assert len(api.calls) == 1  # it creates a thread: a retry could make two
 
 
-def test_prune_sends_the_strategy_only_when_it_is_not_the_default(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/prune", json={"pruned_count": 2}, match=[_json({"thread_ids": ["a", "b"]})])
+def test_prune_sends_the_strategy_only_when_it_is_not_the_default(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/prune", json={"pruned_count": 2}, match=[strict_json({"thread_ids": ["a", "b"]})])
     api.post(f"{BASE}/threads/prune", json={"pruned_count": 1},
-             match=[_json({"thread_ids": ["a"], "strategy": "keep_latest"})])
-    assert offline.threads.prune(("a", "b")) == {"pruned_count": 2}
-    assert offline.threads.prune(["a"], strategy="keep_latest") == {"pruned_count": 1}
+             match=[strict_json({"thread_ids": ["a"], "strategy": "keep_latest"})])
+    assert mock_client.threads.prune(("a", "b")) == {"pruned_count": 2}
+    assert mock_client.threads.prune(["a"], strategy="keep_latest") == {"pruned_count": 1}
 
 
-def test_get_state_latest_uses_query_parameters(api: Any, offline: Client) -> None:
+def test_get_state_latest_uses_query_parameters(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t%2F1/state", json=STATE,
             match=[matchers.query_param_matcher({"subgraphs": "false"})])
     api.get(f"{BASE}/threads/t%2F1/state", json=STATE,
             match=[matchers.query_string_matcher("subgraphs=true&select=values.messages&select=next&x=1")])
-    state = offline.threads.get_state("t/1")
+    state = mock_client.threads.get_state("t/1")
     assert isinstance(state, ThreadState) and state.next == ["ask"] and state.checkpoint == CHECKPOINT
     (task,) = state.tasks
     assert isinstance(task, ThreadTask) and task.interrupts == [{"id": "i1", "value": "approve?"}]
     assert state["tasks"][0]["name"] == "ask"  # the mapping is the JSON as sent
-    offline.threads.get_state("t/1", subgraphs=True, select=["values.messages", "next"], params={"x": "1"})
+    mock_client.threads.get_state("t/1", subgraphs=True, select=["values.messages", "next"], params={"x": "1"})
 
 
-def test_get_state_at_a_checkpoint_id_quotes_it_in_the_path(api: Any, offline: Client) -> None:
+def test_get_state_at_a_checkpoint_id_quotes_it_in_the_path(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t%2F1/state/c%2F9", json=STATE,
             match=[matchers.query_param_matcher({"subgraphs": "false"})])
-    assert offline.threads.get_state("t/1", None, "c/9").values == {"messages": []}
+    assert mock_client.threads.get_state("t/1", None, "c/9").values == {"messages": []}
 
 
-def test_get_state_at_a_checkpoint_posts_it(api: Any, offline: Client) -> None:
+def test_get_state_at_a_checkpoint_posts_it(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t%2F1/state/checkpoint", json=STATE,
-             match=[_json({"checkpoint": CHECKPOINT, "subgraphs": True, "select": ["values"]})])
+             match=[strict_json({"checkpoint": CHECKPOINT, "subgraphs": True, "select": ["values"]})])
     api.post(f"{BASE}/threads/t%2F1/state/checkpoint", json=STATE,
-             match=[_json({"checkpoint": CHECKPOINT, "subgraphs": False})])
-    offline.threads.get_state("t/1", CHECKPOINT, subgraphs=True, select=["values"])
-    offline.threads.get_state("t/1", checkpoint=CHECKPOINT, checkpoint_id="ignored")  # checkpoint wins
+             match=[strict_json({"checkpoint": CHECKPOINT, "subgraphs": False})])
+    mock_client.threads.get_state("t/1", CHECKPOINT, subgraphs=True, select=["values"])
+    mock_client.threads.get_state("t/1", checkpoint=CHECKPOINT, checkpoint_id="ignored")  # checkpoint wins
 
 
-def test_update_state_sends_values_and_every_option(api: Any, offline: Client) -> None:
+def test_update_state_sends_values_and_every_option(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t%2F1/state", json={"checkpoint": CHECKPOINT, "configurable": {}},
-             match=[_json({"values": [{"a": 1}], "as_node": "n", "checkpoint": CHECKPOINT, "checkpoint_id": "c0"})])
-    api.post(f"{BASE}/threads/t%2F1/state", json={"checkpoint": CHECKPOINT}, match=[_json({"values": None})])
-    written = offline.threads.update_state("t/1", [{"a": 1}], as_node="n", checkpoint=CHECKPOINT,
-                                           checkpoint_id="c0")
+             match=[strict_json({"values": [{"a": 1}], "as_node": "n", "checkpoint": CHECKPOINT,
+                                 "checkpoint_id": "c0"})])
+    api.post(f"{BASE}/threads/t%2F1/state", json={"checkpoint": CHECKPOINT}, match=[strict_json({"values": None})])
+    written = mock_client.threads.update_state("t/1", [{"a": 1}], as_node="n", checkpoint=CHECKPOINT,
+                                               checkpoint_id="c0")
     assert isinstance(written, ThreadUpdateStateResponse) and written.checkpoint == CHECKPOINT
     assert written["configurable"] == {}  # kept
-    offline.threads.update_state("t/1", None)
+    mock_client.threads.update_state("t/1", None)
 
 
-def test_update_state_is_not_retried_on_a_gateway_error(api: Any, offline: Client) -> None:
+def test_update_state_is_not_retried_on_a_gateway_error(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t/state", status=504)
     with pytest.raises(Exception, match="504"):
-        offline.threads.update_state("t", {"a": 1})
+        mock_client.threads.update_state("t", {"a": 1})
     assert len(api.calls) == 1
 
 
@@ -204,39 +186,39 @@ def test_update_state_is_not_retried_on_a_gateway_error(api: Any, offline: Clien
     (CHECKPOINT, {"configurable": CHECKPOINT}),
     ({"configurable": {"checkpoint_id": "c2"}}, {"configurable": {"checkpoint_id": "c2"}}),
 ])
-def test_get_history_sends_before_as_a_checkpoint_config(api: Any, offline: Client, before: Any,
+def test_get_history_sends_before_as_a_checkpoint_config(api: Any, mock_client: Client, before: Any,
                                                          sent: Any) -> None:
-    api.post(f"{BASE}/threads/t%2F1/history", json=[STATE], match=[_json({
+    api.post(f"{BASE}/threads/t%2F1/history", json=[STATE], match=[strict_json({
         "limit": 3, "before": sent, "metadata": {"step": 1}, "checkpoint": {"checkpoint_ns": "child"},
     })])
-    (state,) = offline.threads.get_history("t/1", limit=3, before=before, metadata={"step": 1},
-                                           checkpoint={"checkpoint_ns": "child"})  # type: ignore[typeddict-item]
+    (state,) = mock_client.threads.get_history("t/1", limit=3, before=before, metadata={"step": 1},
+                                               checkpoint={"checkpoint_ns": "child"})  # type: ignore[typeddict-item]
     assert isinstance(state, ThreadState)
 
 
-def test_get_history_defaults_and_select(api: Any, offline: Client) -> None:
-    api.post(f"{BASE}/threads/t/history", json=[STATE], match=[_json({"limit": 10})])
-    api.post(f"{BASE}/threads/t/history", json=[{"next": []}], match=[_json({"limit": 10, "select": ["next"]})])
-    assert offline.threads.get_history("t")[0].next == ["ask"]
-    (partial,) = offline.threads.get_history("t", select=["next"])
+def test_get_history_defaults_and_select(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/t/history", json=[STATE], match=[strict_json({"limit": 10})])
+    api.post(f"{BASE}/threads/t/history", json=[{"next": []}], match=[strict_json({"limit": 10, "select": ["next"]})])
+    assert mock_client.threads.get_history("t")[0].next == ["ask"]
+    (partial,) = mock_client.threads.get_history("t", select=["next"])
     assert partial.next == [] and partial.checkpoint is None and dict(partial) == {"next": []}
 
 
-def test_join_stream_sends_stream_modes_and_last_event_id(api: Any, offline: Client) -> None:
+def test_join_stream_sends_stream_modes_and_last_event_id(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t%2F1/stream",
             body=b"event: metadata\ndata: {\"run_id\": \"r1\"}\nid: 2-0\n\n",
             content_type=SSE,
             match=[matchers.query_param_matcher({"stream_modes": "lifecycle,state_update"}),
                    matchers.header_matcher({"accept": "text/event-stream", "last-event-id": "1-0"})])
-    stream = offline.threads.join_stream("t/1", stream_mode=["lifecycle", "state_update"], last_event_id="1-0")
+    stream = mock_client.threads.join_stream("t/1", stream_mode=["lifecycle", "state_update"], last_event_id="1-0")
     assert list(stream) == [StreamPart("metadata", {"run_id": "r1"}, "2-0")]
     assert stream.run_id == "r1"
 
 
-def test_join_stream_default_mode_is_run_modes(api: Any, offline: Client) -> None:
+def test_join_stream_default_mode_is_run_modes(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t/stream", body=b"", content_type=SSE,
             match=[matchers.query_param_matcher({"stream_modes": "run_modes"})])
-    assert list(offline.threads.join_stream("t")) == []
+    assert list(mock_client.threads.join_stream("t")) == []
     assert "last-event-id" not in {name.lower() for name in api.calls[0].request.headers}
 
 
@@ -248,21 +230,21 @@ FAILED_THEN_NEXT_RUN = (
 
 
 def test_join_stream_keeps_following_the_thread_after_a_failed_run_with_raise_error_false(
-    api: Any, offline: Client
+    api: Any, mock_client: Client
 ) -> None:
     api.get(f"{BASE}/threads/t/stream", body=FAILED_THEN_NEXT_RUN, content_type=SSE)
-    parts = list(offline.threads.join_stream("t", raise_error=False))
+    parts = list(mock_client.threads.join_stream("t", raise_error=False))
     assert [part.event for part in parts] == ["error", "metadata", "metadata"]
     assert parts[-1].data == {"run_id": "r2"}
 
 
-def test_join_stream_raises_run_error_by_default(api: Any, offline: Client) -> None:
+def test_join_stream_raises_run_error_by_default(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/threads/t/stream", body=FAILED_THEN_NEXT_RUN, content_type=SSE)
     with pytest.raises(RunError, match="node exploded"):
-        list(offline.threads.join_stream("t"))
+        list(mock_client.threads.join_stream("t"))
 
 
-def test_join_stream_resumes_a_dropped_connection_with_its_modes(api: Any, offline: Client) -> None:
+def test_join_stream_resumes_a_dropped_connection_with_its_modes(api: Any, mock_client: Client) -> None:
     # A body that ends inside an event is a dropped connection: the stream reconnects to its
     # own URL, the modes included, after the last complete event.
     api.get(f"{BASE}/threads/t/stream", body=b"event: custom\ndata: 1\nid: 5-0\n\nevent: cus",
@@ -270,7 +252,7 @@ def test_join_stream_resumes_a_dropped_connection_with_its_modes(api: Any, offli
     api.get(f"{BASE}/threads/t/stream", body=b"event: custom\ndata: 2\nid: 6-0\n\n", content_type=SSE,
             match=[matchers.query_param_matcher({"stream_modes": "lifecycle"}),
                    matchers.header_matcher({"last-event-id": "5-0"})])
-    assert [part.data for part in offline.threads.join_stream("t", stream_mode="lifecycle")] == [1, 2]
+    assert [part.data for part in mock_client.threads.join_stream("t", stream_mode="lifecycle")] == [1, 2]
 
 
 def test_signatures_match_the_official_sdk() -> None:
@@ -292,9 +274,24 @@ def test_signatures_match_the_official_sdk() -> None:
 # -- the real server ----------------------------------------------------------------------------
 
 
-def _tag() -> dict[str, str]:
-    """Metadata no other test's threads have."""
-    return {"test_tag": uuid.uuid4().hex}
+def test_threads_create_get_delete(client: Client) -> None:
+    thread = client.threads.create(metadata={"owner": "tests"})
+    assert isinstance(thread, Thread)
+    assert client.threads.get(thread.thread_id).metadata["owner"] == "tests"
+    assert client.threads.delete(thread.thread_id) is None
+    with pytest.raises(NotFoundError):
+        client.threads.get(thread.thread_id)
+
+
+def test_threads_create_with_graph_ttl_and_supersteps_and_get_with_include(client: Client) -> None:
+    thread = client.threads.create(
+        graph_id="agent", ttl=60,
+        supersteps=[{"updates": [{"values": {"messages": [{"role": "user", "content": "hi"}]}, "as_node": "agent"}]}],
+    )
+    assert thread["metadata"]["graph_id"] == "agent"  # where the API keeps it, as the SDK sends it
+    fetched = client.threads.get(thread["thread_id"], include=["ttl"])  # langgraph dev reports no TTL
+    assert fetched["values"]["messages"][0]["content"] == "hi" and fetched["status"] == "idle"
+    client.threads.delete(thread["thread_id"])
 
 
 def test_update_merges_metadata_on_the_server(client: Client) -> None:
@@ -308,7 +305,7 @@ def test_update_merges_metadata_on_the_server(client: Client) -> None:
 
 
 def test_search_count_and_iter_search_filter_on_the_server(client: Client, seed_input: dict[str, Any]) -> None:
-    tag = _tag()
+    tag = unique_tag()
     made = [client.threads.create(metadata={**tag, "n": n}) for n in range(5)]
     client.runs.wait(made[0].thread_id, "interrupt", input=seed_input)  # made[0] is now interrupted
     assert client.threads.count(metadata=tag) == 5

@@ -33,6 +33,8 @@ from stateless_client import SSE_RESPONSE_HEADERS, Client
 from stateless_client._dev.local_server import LocalServer, free_port
 from stateless_client.sse import decode
 
+from .helpers import settled_status
+
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
 CHROMIUM = "/usr/bin/chromium"
@@ -145,17 +147,6 @@ def _relay(app: App, thread_id: str, q: str) -> requests.Response:
     return response
 
 
-def _final_status(client: Client, thread_id: str) -> str:
-    """The status of the thread's one run once it has ended (or the last seen, after BOUND)."""
-    deadline = time.monotonic() + BOUND
-    while True:
-        runs = client.runs.list(thread_id)
-        assert len(runs) == 1, runs
-        if runs[0].status not in ("pending", "running") or time.monotonic() > deadline:
-            return str(runs[0].status)
-        time.sleep(0.1)
-
-
 def test_tokens_arrive_one_at_a_time_then_end(
     app: App, client: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,7 +186,7 @@ def test_tokens_arrive_one_at_a_time_then_end(
     assert reads_by_token == sorted(set(reads_by_token))  # each token in a read of its own
     assert events[0] == "metadata"
     assert events[-1] == "end" and events.count("end") == 1  # last, once
-    assert _final_status(client, thread.thread_id) == "success"
+    assert settled_status(client, thread.thread_id, seconds=BOUND) == "success"
 
 
 def test_a_browser_leaving_while_tokens_flow_interrupts_the_run(
@@ -210,7 +201,7 @@ def test_a_browser_leaving_while_tokens_flow_interrupts_the_run(
             seen += event.event == "messages"
             if seen == 3:
                 break  # leaving the with block closes the connection, as a closed tab does
-    assert _final_status(client, thread.thread_id) == "interrupted"
+    assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
 
 
 def test_a_browser_leaving_while_the_graph_is_quiet_interrupts_the_run(
@@ -226,7 +217,7 @@ def test_a_browser_leaving_while_the_graph_is_quiet_interrupts_the_run(
             if event.event == "messages":
                 assert json.loads(event.data)[0]["content"] == "Let me think."
                 break  # the graph now sleeps 12 s
-    assert _final_status(client, thread.thread_id) == "interrupted"
+    assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
     # Interrupted in the silence, not when its last message failed to be written.
     said = [message["content"] for message in client.threads.get_state(thread.thread_id).values["messages"]]
     assert said == ["hi", "Let me think."]
