@@ -154,17 +154,20 @@ client.runs.wait_many(GRAPH, [LONG_INPUT] * 4, max_concurrency=4)
 
 @pytest.fixture
 def slowed_steps(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
-    """Delays injected into every request this process sends: before it is sent, and after
-    the answer's headers arrived but before the call sees them (when the server has accepted
-    a run that the caller does not know of yet)."""
+    """Delays injected into the requests of long runs: before the request is sent, and after
+    the answer's headers arrived but before the call sees them (the server has accepted a run
+    that the caller does not know of yet). A short run's request is not delayed, so that it
+    can fail while the long ones are between those steps."""
     delays = {"before_send": 0.0, "after_headers": 0.0}
     send = Transport._send
+    long_run = json.dumps(LONG_INPUT, separators=(",", ":")).encode()
 
-    def slowed(self: Transport, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        if "/runs/wait" in url:
+    def slowed(self: Transport, method: str, url: str, body: bytes | None, *args: Any, **kwargs: Any) -> Any:
+        delayed = body is not None and long_run in body
+        if delayed:
             time.sleep(delays["before_send"])
-        response = send(self, method, url, *args, **kwargs)
-        if "/runs/wait" in url:
+        response = send(self, method, url, body, *args, **kwargs)
+        if delayed:
             time.sleep(delays["after_headers"])
         return response
 
@@ -176,8 +179,8 @@ def slowed_steps(monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
 def test_wait_many_failing_while_runs_are_between_steps_leaves_no_run(
     quiet_server: LocalServer, client: Client, slowed_steps: dict[str, float], step: str
 ) -> None:
-    slowed_steps[step] = 1.0
-    inputs = [LONG_INPUT, {"n": "not a number"}, LONG_INPUT, LONG_INPUT]  # the second run fails
+    slowed_steps[step] = 2.0
+    inputs = [LONG_INPUT, {"n": "not a number"}, LONG_INPUT, LONG_INPUT]  # the second run fails at once
     with pytest.raises(RunError):
         client.runs.wait_many(GRAPH, inputs, max_concurrency=4)
     assert not wait_until_stopped(client)

@@ -581,10 +581,11 @@ class Runs(Resource):
         timeout: TimeoutArg = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Cancel runs by ID (stateless runs included: pass ``run_ids`` alone) or by status.
+        """Cancel runs by ID, or every run with a status.
 
         Args:
-            thread_id: the thread whose runs ``run_ids`` are.
+            thread_id: the thread whose runs ``run_ids`` are; the server requires it with
+                ``run_ids`` (a stateless run's is its temporary thread, ``Run.thread_id``).
             run_ids: the runs to cancel.
             status: cancel every ``"pending"``, ``"running"`` or ``"all"`` such runs instead.
             action: ``"interrupt"`` or ``"rollback"``.
