@@ -182,12 +182,9 @@ class Resource:
         retry: Retry | None = None,
         on_response: OnResponse | None = None,
     ) -> Any:
-        if cast is None:  # the answer is discarded
-            if on_response is None:
-                self._transport.request(method, path, options, json=body, params=query, retry=retry).close()
-            else:
-                self._open(method, path, options, body=body, query=query, retry=retry,
-                           on_response=on_response).close()
+        if cast is None:  # the answer is discarded (read inside ``requests`` unless a hook sees it first)
+            self._open(method, path, options, body=body, query=query, retry=retry, on_response=on_response,
+                       stream=on_response is not None).close()
             return None
         payload, response = self._json(method, path, options=options, body=body, query=query, retry=retry,
                                        on_response=on_response)
