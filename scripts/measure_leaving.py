@@ -82,22 +82,22 @@ def main() -> None:
 
         print("\n| other busy threads | requests sent by `cancel()` | time (median of 5) |\n|---|---|---|")
         for busy in (0, args.busy):
-            for _ in range(busy):
-                client.runs.create(None, leaving.GRAPH, input=leaving.LONG_INPUT)
             counts, times = [], []
             for _ in range(5):
                 counted = get_client(url=server.url, api_key=None)
                 stream = counted.runs.stream(None, leaving.GRAPH, input=leaving.LONG_INPUT, stream_mode="custom")
-                next(stream)  # accepted: running, or pending behind the busy threads' runs
+                next(stream)
+                for _ in range(busy):  # newer busy threads, pending behind the server's workers
+                    client.runs.create(None, leaving.GRAPH, input=leaving.LONG_INPUT)
                 sent = leaving.count_requests(counted)
                 started = time.perf_counter()
                 stream.cancel()
                 times.append(time.perf_counter() - started)
                 counts.append(len(sent))
+                with contextlib.suppress(NotFoundError):  # nothing left to cancel
+                    client.runs.cancel_many(status="all")
+                leaving.wait_until_stopped(client)
             print(f"| {busy} | {max(counts)} | {statistics.median(times) * 1000:.0f} ms |", flush=True)
-            with contextlib.suppress(NotFoundError):  # nothing left to cancel
-                client.runs.cancel_many(status="all")
-            leaving.wait_until_stopped(client)
 
 if __name__ == "__main__":
     main()
