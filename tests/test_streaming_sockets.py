@@ -106,7 +106,7 @@ def test_an_end_event_is_yielded_then_ends_iteration_and_closes(make_client: Any
 
     with ScriptedServer(handler) as server:
         stream = make_client(server.url).runs.stream(None, "agent")
-        assert [p for p in stream][1:] == [StreamPart("end", None)]  # as the SDK yields it
+        assert list(stream)[1:] == [StreamPart("end", None)]  # as the SDK yields it
         assert server.connections[0].closed_by_client.wait(TIMEOUT)
         assert next(stream, "exhausted") == "exhausted"  # the iterator protocol holds
 
