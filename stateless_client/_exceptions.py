@@ -264,7 +264,8 @@ class InvalidRequestError(StatelessClientError, ValueError):
 
     Raised by the call (or by ``Client(...)`` for the client's own headers) for: a header
     that HTTP cannot carry (a name that is not a token, a value with CR, LF, NUL or another
-    control character, a character outside Latin-1, leading whitespace); an ID that is empty,
+    control character, a character outside Latin-1, leading whitespace); the reserved
+    ``x-api-key`` in the client's headers (pass ``api_key``); an ID that is empty,
     ``"."`` or ``".."`` (it would address another endpoint); NaN or Infinity in the JSON body.
     The message names the header, the ID or the place in the body, never a header's value.
     A ``ValueError``, so code that validates input with ``except ValueError`` keeps working.
