@@ -39,7 +39,7 @@ class Client:
             ``LANGSMITH_API_KEY``, then ``LANGCHAIN_API_KEY``. ``None``: send no key.
             Whitespace around the key (the newline at the end of a key read from a file) is
             stripped.
-        headers: extra headers for every request.
+        headers: extra headers for every request; not ``x-api-key`` (use ``api_key``).
         timeout: a ``Timeout``, seconds for both limits, or ``None`` for no limit.
             Default: 5 s to connect, 300 s of silence while reading.
         max_retries: how often a failed request is retried where that is safe (default 2).
@@ -58,7 +58,8 @@ class Client:
         ValueError: ``url`` is not an http(s) URL, ``max_retries`` is negative, or
             ``stateless_on_disconnect`` is neither ``"cancel"`` nor ``"continue"``.
         InvalidRequestError: a header in ``headers``, or the key, that HTTP cannot carry
-            (named, never quoted).
+            (named, never quoted); ``x-api-key`` in ``headers``, in any case, which the
+            official SDK refuses too.
 
     Attributes:
         runs: create, stream and wait for runs (``Runs``).

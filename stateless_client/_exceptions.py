@@ -92,6 +92,10 @@ class APIStatusError(APIError):
         response: the closed ``requests.Response`` (headers are still readable).
         body: the decoded JSON body, or the body text when it was not JSON.
         detail: the server's ``detail``/``message`` if it sent one, else ``None``.
+        request_id: the response's ``x-request-id`` header (quote it to the server's
+            operators), else ``None``.
+        code, param, type: the string values of those keys of a JSON object body, else
+            ``None``, as the official SDK's errors have them.
     """
 
     def __init__(
@@ -110,6 +114,11 @@ class APIStatusError(APIError):
         self.status_code = response.status_code if status_code is None else status_code
         self.body = body
         self.detail = detail
+        self.request_id: str | None = response.headers.get("x-request-id")
+        fields = body if isinstance(body, dict) else {}
+        self.code: str | None = _text(fields.get("code"))
+        self.param: str | None = _text(fields.get("param"))
+        self.type: str | None = _text(fields.get("type"))
 
 
 class BadRequestError(APIStatusError):
@@ -255,7 +264,8 @@ class InvalidRequestError(StatelessClientError, ValueError):
 
     Raised by the call (or by ``Client(...)`` for the client's own headers) for: a header
     that HTTP cannot carry (a name that is not a token, a value with CR, LF, NUL or another
-    control character, a character outside Latin-1, leading whitespace); an ID that is empty,
+    control character, a character outside Latin-1, leading whitespace); the reserved
+    ``x-api-key`` in the client's headers (pass ``api_key``); an ID that is empty,
     ``"."`` or ``".."`` (it would address another endpoint); NaN or Infinity in the JSON body.
     The message names the header, the ID or the place in the body, never a header's value.
     A ``ValueError``, so code that validates input with ``except ValueError`` keeps working.
@@ -268,6 +278,10 @@ class NotSerializableError(InvalidRequestError, TypeError):
     The message names where it is (e.g. ``input['when']``) and its type. Also a
     ``TypeError``, as the JSON encoder's own error was, so ``except TypeError`` keeps working.
     """
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def snippet(data: bytes | str, limit: int = SNIPPET_LENGTH) -> str:

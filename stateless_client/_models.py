@@ -3,8 +3,10 @@
 ``Run``, ``Thread``, ... are built with ``dataclasses-json``: typed attributes for new code, and
 a read-only mapping of the server's JSON for code written against the official SDK's dicts.
 Fields they do not know are kept (in the mapping and ``to_dict()``), so a newer server loses
-nothing. ``StreamPart`` is built once per streamed event, so it is a ``NamedTuple``, like the
-SDK's, and never goes through ``dataclasses-json``.
+nothing; fields the server left out are absent from the mapping and ``None`` as attributes,
+so a partial answer never fails a call, as it never does with the SDK. ``StreamPart`` is built
+once per streamed event, so it is a ``NamedTuple``, like the SDK's, and never goes through
+``dataclasses-json``.
 """
 
 # No ``from __future__ import annotations`` here: dataclasses-json resolves the field types
@@ -58,18 +60,25 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
 
     @classmethod
     def from_api(cls: "type[_M]", payload: Mapping[str, Any]) -> "_M":
-        """Build the model from a JSON object the server sent."""
+        """Build the model from a JSON object the server sent.
+
+        A field the object lacks is absent from the mapping and reads as ``None`` (or its
+        default) as an attribute, as the official SDK returns whatever the server sent.
+        """
         plan = _DECODE_PLANS.get(cls)
         if plan is None:
             plan = _DECODE_PLANS[cls] = {
-                f.name: f.metadata.get("dataclasses_json", {}).get("decoder")
+                f.name: (f.metadata.get("dataclasses_json", {}).get("decoder"),
+                         f.default is MISSING and f.default_factory is MISSING)
                 for f in fields(cls)  # type: ignore[arg-type]  # every subclass is a dataclass
             }
         kwargs = {}
-        for name, decoder in plan.items():
+        for name, (decoder, required) in plan.items():
             if name in payload:
                 value = payload[name]
                 kwargs[name] = decoder(value) if decoder is not None else value
+            elif required:
+                kwargs[name] = None
         model = cls(**kwargs)
         object.__setattr__(model, "_raw", dict(payload))
         return model
@@ -123,11 +132,14 @@ class _Model(DataClassJsonMixin, Mapping[str, Any]):
         return NotImplemented
 
 
-_DECODE_PLANS: "dict[type, dict[str, Any]]" = {}
+# Per model: each field's decoder, and whether it has no default (so a missing one is None).
+_DECODE_PLANS: "dict[type, dict[str, tuple[Any, bool]]]" = {}
 
 
 def parse_model(cls: "type[_M]", payload: Any, *, method: str, url: str) -> "_M":
-    """``cls.from_api(payload)``, or ``InvalidResponseError`` naming what the server sent."""
+    """``cls.from_api(payload)``, or ``InvalidResponseError`` naming what the server sent:
+    a body that is not a JSON object, or a value its field cannot decode (a timestamp that
+    is not one). A missing field is never an error."""
     try:
         if not isinstance(payload, Mapping):
             raise TypeError(f"expected a JSON object, got {type(payload).__name__}")
@@ -369,21 +381,11 @@ class Cron(_Model):
 
 
 def parse_selected(cls: "type[_M]", payload: Any, *, method: str, url: str) -> "list[_M]":
-    """A list of ``cls`` from a search with ``select=``: objects with only the selected fields.
-
-    A field left out reads as ``None`` (or its default) as an attribute and is absent from the
-    mapping, as it is from the official SDK's dict.
-    """
+    """A list of ``cls`` from a search with ``select=``: objects with only the selected fields,
+    which ``parse_model`` takes as any partial object."""
     if not isinstance(payload, list):
         raise InvalidResponseError(
             f"{method} {url}: expected a JSON list of {cls.__name__}, got {type(payload).__name__}",
             method=method, url=url, snippet=repr(payload)[:200],
         )
-    required = {f.name: None for f in fields(cls)  # type: ignore[arg-type]  # a dataclass
-                if f.default is MISSING and f.default_factory is MISSING}
-    models = []
-    for item in payload:
-        model = parse_model(cls, {**required, **item} if isinstance(item, Mapping) else item, method=method, url=url)
-        object.__setattr__(model, "_raw", dict(item))
-        models.append(model)
-    return models
+    return [parse_model(cls, item, method=method, url=url) for item in payload]

@@ -206,8 +206,15 @@ def test_iter_search_stops_at_an_empty_page(api: Any, mock_client: Client) -> No
         next(mock_client.assistants.iter_search(page_size=0))
 
 
-def test_a_malformed_assistant_is_a_typed_error(api: Any, mock_client: Client) -> None:
+def test_a_partial_assistant_is_what_the_server_sent(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/assistants/a", json={"graph_id": "agent"})
+    assistant = mock_client.assistants.get("a")
+    assert assistant == {"graph_id": "agent"} and assistant.graph_id == "agent"
+    assert assistant.assistant_id is None and "assistant_id" not in assistant
+
+
+def test_an_assistant_that_is_not_a_json_object_is_a_typed_error(api: Any, mock_client: Client) -> None:
+    api.get(f"{BASE}/assistants/a", json=["agent"])
     with pytest.raises(InvalidResponseError, match="not a valid Assistant"):
         mock_client.assistants.get("a")
 

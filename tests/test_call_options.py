@@ -63,13 +63,14 @@ def test_a_resume_repeats_the_calls_headers_and_accept(make_client: Any) -> None
 
 def test_join_stream_of_a_missing_run_is_not_found(make_client: Any) -> None:
     def reported(conn: Connection) -> None:  # how langgraph dev answers: a 200 stream with an error event
-        conn.head()
+        conn.head(headers={"x-request-id": "req-9"})
         conn.chunk(sse("error", {"error": "HTTPException", "message": "404: Run not found"}))
         conn.end_chunks()
 
     with ScriptedServer(reported) as server, pytest.raises(NotFoundError, match="Run not found") as caught:
         list(make_client(server.url).runs.join_stream("t", "gone"))
     assert caught.value.status_code == 404 and "/threads/t/runs/gone/stream" in caught.value.url
+    assert (caught.value.request_id, caught.value.code, caught.value.type) == ("req-9", None, None)
 
 
 def test_a_resume_that_finds_the_run_gone_is_an_interruption_with_nothing_lost(make_client: Any) -> None:

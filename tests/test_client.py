@@ -25,7 +25,7 @@ from stateless_client import (
     get_client,
 )
 
-from .helpers import BASE
+from .helpers import BASE, SECRET
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,29 @@ def test_each_status_maps_to_one_error_type_for_every_call(
         assert type(caught.value) is error_type
         assert caught.value.status_code == status and caught.value.detail == f"nope {status}"
         assert f"-> {status}" in str(caught.value) and f"nope {status}" in str(caught.value)
+
+
+def test_an_error_carries_the_sdks_request_id_code_param_and_type(api: Any, mock_client: Client) -> None:
+    body = {"detail": "bad", "code": "invalid_value", "param": "input", "type": "validation_error"}
+    api.post(f"{BASE}/runs/wait", status=422, json=body, headers={"X-Request-ID": "req-7"})
+    with pytest.raises(UnprocessableEntityError) as caught:
+        mock_client.runs.wait(None, "a")
+    error = caught.value
+    assert (error.request_id, error.code, error.param, error.type) == ("req-7", "invalid_value", "input",
+                                                                      "validation_error")
+    assert SECRET not in repr(vars(error))
+
+
+@pytest.mark.parametrize("body", [{"detail": "x", "code": 7, "type": ["t"]}, "plain text", None])
+def test_an_error_without_those_fields_has_none(api: Any, mock_client: Client, body: Any) -> None:
+    if isinstance(body, dict):
+        api.get(f"{BASE}/threads/t1", status=404, json=body)
+    else:
+        api.get(f"{BASE}/threads/t1", status=404, body=body or b"")
+    with pytest.raises(NotFoundError) as caught:
+        mock_client.threads.get("t1")
+    error = caught.value
+    assert (error.request_id, error.code, error.param, error.type) == (None, None, None, None)
 
 
 def test_html_error_page_is_quoted_briefly(api: Any, mock_client: Client) -> None:

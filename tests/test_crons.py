@@ -56,6 +56,14 @@ def test_create_sends_only_what_was_given(api: Any, mock_client: Client) -> None
     mock_client.crons.create("a", schedule="* * * * *", timezone=timezone.utc)
 
 
+def test_create_answered_with_a_run_returns_what_the_server_sent(api: Any, mock_client: Client) -> None:
+    run = {"run_id": "r1", "thread_id": "t1", "assistant_id": "agent", "status": "pending"}
+    api.post(f"{BASE}/runs/crons", json=run)
+    cron = mock_client.crons.create("agent", schedule="* * * * *")
+    assert cron == run and cron["run_id"] == "r1" and cron.thread_id == "t1"
+    assert cron.cron_id is None and "cron_id" not in cron
+
+
 def test_create_for_thread_quotes_the_thread_and_warns_on_checkpoint_during(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/threads/t%2F1/runs/crons", json={**CRON, "thread_id": "t/1"}, match=[strict_json({
         "assistant_id": "agent", "schedule": "5 4 * * *", **RUN_OPTIONS, "checkpoint_during": True,

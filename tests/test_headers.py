@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pytest
 import responses
 
-from stateless_client import Client, get_client
+from stateless_client import Client, InvalidRequestError, get_client
 from stateless_client._http.headers import Headers
 
 BASE = "http://headers.test"
@@ -54,10 +54,19 @@ def test_the_repr_of_headers_and_of_a_calls_options_never_shows_a_secret() -> No
 
 
 def test_a_calls_options_hold_one_value_per_name() -> None:
-    with Client(BASE, api_key="sk-1", headers={"X-Tenant": "client", "X-API-KEY": "from-headers"}) as client:
-        options = client._transport.options(headers={"x-tenant": "call"}).with_headers({"X-TENANT": "method"})
+    with Client(BASE, api_key="sk-1", headers={"X-Tenant": "client"}) as client:
+        options = client._transport.options(headers={"x-tenant": "call", "X-API-KEY": "for-this-call"}).with_headers(
+            {"X-TENANT": "method"})
     assert [value for name, value in options.headers.items() if name.lower() == "x-tenant"] == ["method"]
-    assert [value for name, value in options.headers.items() if name.lower() == "x-api-key"] == ["sk-1"]
+    assert [value for name, value in options.headers.items() if name.lower() == "x-api-key"] == ["for-this-call"]
+
+
+@pytest.mark.parametrize("name", ["x-api-key", "X-Api-Key"])
+@pytest.mark.parametrize("make", [Client, lambda **options: get_client(url=BASE, **options)])
+def test_the_clients_headers_may_not_set_the_reserved_api_key_header(make: Any, name: str) -> None:
+    with pytest.raises(InvalidRequestError, match=f"reserved header '{name}'.*api_key=") as caught:
+        make(headers={"x-tenant": "t", name: "sk-in-headers"})
+    assert isinstance(caught.value, ValueError) and "sk-in-headers" not in str(caught.value)
 
 
 # -- what reaches the wire -----------------------------------------------------------------------
@@ -71,10 +80,10 @@ def test_a_calls_header_wins_over_the_clients_whatever_the_case(api: Any) -> Non
     assert sent["user-agent"] == "call/2" and "x-tenant" not in sent  # None removes a header
 
 
-def test_api_key_wins_over_the_clients_x_api_key_and_a_calls_over_both(api: Any) -> None:
+def test_a_calls_x_api_key_wins_over_the_clients_api_key(api: Any) -> None:
     api.get(f"{BASE}/ok", json={})
     api.get(f"{BASE}/ok", json={})
-    with Client(BASE, api_key="sk-key", headers={"X-Api-Key": "from-headers"}) as client:
+    with Client(BASE, api_key="sk-key") as client:
         client.http.get("/ok")
         client.http.get("/ok", headers={"X-Api-Key": "for-this-call"})
     assert _sent(api, 0)["x-api-key"] == "sk-key"

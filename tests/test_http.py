@@ -110,6 +110,11 @@ def test_stream_sends_the_sdks_headers_and_yields_stream_parts(api: Any, mock_cl
     assert list(stream) == [StreamPart("metadata", {"run_id": "r1"}), StreamPart("values", {"a": 1}, "7")]
 
 
+def test_stream_yields_an_end_event_as_the_sdk_does(api: Any, mock_client: Client) -> None:
+    api.get(f"{BASE}/s", body=b'event: values\ndata: {"a": 1}\n\nevent: end\ndata:\n\n', content_type=SSE)
+    assert list(mock_client.http.stream("/s", "GET")) == [StreamPart("values", {"a": 1}), StreamPart("end", None)]
+
+
 def test_stream_lets_the_caller_override_cache_control(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/s", body=b"", content_type=SSE, match=[matchers.header_matcher({"Cache-Control": "max-age=1"})])
     assert list(mock_client.http.stream("/s", "get", headers={"Cache-Control": "max-age=1"})) == []

@@ -238,3 +238,14 @@ def test_heartbeats_are_relayed_as_comments_and_ordinary_iteration_skips_them(ma
         plain = [part.event for part in make_client(server.url).runs.stream("t", "agent")]
     assert relayed[1] == b": heartbeat\n\n" and relayed[-1] == b"event: end\ndata: null\n\n"
     assert plain == ["metadata", "values"]
+
+
+def test_a_relayed_stream_whose_server_sends_end_ends_with_exactly_one_end(make_client: Any) -> None:
+    def handler(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(sse("metadata", {"run_id": "r"}) + b"event: end\ndata: null\n\n")
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        relayed = b"".join(make_client(server.url).runs.stream("t", "agent").iter_sse())
+    assert [event.event for event in decode([relayed])] == ["metadata", "end"]

@@ -156,6 +156,21 @@ def test_follow_up_calls_use_the_official_paths(api: Any, mock_client: Client) -
     assert mock_client.threads.delete("t9") is None
 
 
+def test_join_stream_yields_an_end_event_and_v2_drops_it_as_the_sdk_does(api: Any, mock_client: Client) -> None:
+    body = b'event: values\ndata: {"n": 1}\n\nevent: end\ndata: null\n\n'
+    api.get(f"{BASE}/threads/t1/runs/r1/stream", body=body, content_type=SSE)
+    api.post(f"{BASE}/runs/stream", body=body, content_type=SSE)
+    assert [p.event for p in mock_client.runs.join_stream("t1", "r1")] == ["values", "end"]
+    assert [p["type"] for p in mock_client.runs.stream(None, "agent", version="v2")] == ["values"]
+
+
+def test_create_answered_with_only_an_id_and_status_returns_them(api: Any, mock_client: Client) -> None:
+    api.post(f"{BASE}/threads/t1/runs", json={"run_id": "r1", "status": "pending"})
+    run = mock_client.runs.create("t1", "agent")
+    assert run == {"run_id": "r1", "status": "pending"} and (run.run_id, run.status) == ("r1", "pending")
+    assert run.thread_id is None and "thread_id" not in run
+
+
 def test_non_sse_stream_response_is_a_typed_error_at_the_call(api: Any, mock_client: Client) -> None:
     api.post(f"{BASE}/runs/stream", body="<html>maintenance</html>", content_type="text/html")
     with pytest.raises(InvalidResponseError) as caught:

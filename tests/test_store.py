@@ -59,8 +59,14 @@ def test_get_item_returns_none_for_the_servers_null(api: Any, mock_client: Clien
     assert mock_client.store.get_item(["a"], "missing") is None
 
 
-def test_a_malformed_item_is_a_typed_error(api: Any, mock_client: Client) -> None:
+def test_a_partial_item_is_what_the_server_sent(api: Any, mock_client: Client) -> None:
     api.get(f"{BASE}/store/items", json={"key": "k"})
+    item = mock_client.store.get_item(["a"], "k")
+    assert item == {"key": "k"} and item is not None and item.value is None and "value" not in item
+
+
+def test_an_item_that_is_not_a_json_object_is_a_typed_error(api: Any, mock_client: Client) -> None:
+    api.get(f"{BASE}/store/items", json=["k"])
     with pytest.raises(InvalidResponseError, match="not a valid Item"):
         mock_client.store.get_item(["a"], "k")
 

@@ -17,6 +17,7 @@ from stateless_client import (
     InvalidResponseError,
     StreamClosedError,
     StreamInterruptedError,
+    StreamPart,
     Timeout,
 )
 from stateless_client._dev.local_server import LocalServer
@@ -97,7 +98,7 @@ def test_garbage_collection_closes_the_connection(make_client: Any) -> None:
         assert server.connections[0].closed_by_client.wait(TIMEOUT)
 
 
-def test_an_end_event_ends_iteration_and_closes(make_client: Any) -> None:
+def test_an_end_event_is_yielded_then_ends_iteration_and_closes(make_client: Any) -> None:
     def handler(conn: Connection) -> None:
         conn.head()
         conn.chunk(METADATA + b"event: end\ndata: null\n\n")
@@ -105,7 +106,7 @@ def test_an_end_event_ends_iteration_and_closes(make_client: Any) -> None:
 
     with ScriptedServer(handler) as server:
         stream = make_client(server.url).runs.stream(None, "agent")
-        assert [p.event for p in stream] == ["metadata"]
+        assert list(stream)[1:] == [StreamPart("end", None)]  # as the SDK yields it
         assert server.connections[0].closed_by_client.wait(TIMEOUT)
         assert next(stream, "exhausted") == "exhausted"  # the iterator protocol holds
 

@@ -32,6 +32,8 @@ _NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # (http.client encodes values as Latin-1), and leading whitespace, which ``requests``
 # rejects (``^\s`` is Unicode-aware there too).
 _BAD_VALUE = re.compile(r"[^\t\x20-\x7e\x80-\xff]|^\s")
+# What a client's ``headers=`` may not set, as in the official SDK: the key goes in ``api_key``.
+RESERVED = frozenset({"x-api-key"})
 # Values a ``repr`` does not show.
 _SECRETS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
 
@@ -129,12 +131,19 @@ def client_headers(
 
     ``headers`` are set after the user agent and ``authorization`` (basic auth from the URL's
     user name and password), so an ``Authorization`` or ``User-Agent`` of the caller's wins;
-    ``api_key`` is set last, so it wins over an ``X-Api-Key`` in ``headers``.
+    ``api_key`` is set last.
 
     Raises:
-        InvalidRequestError: a header that cannot be sent.
+        InvalidRequestError: a header that cannot be sent, or a reserved one (``x-api-key``,
+            in any case: the official SDK refuses it too, as a ``ValueError``).
     """
     if headers:
+        for name in headers:
+            if isinstance(name, str) and name.lower() in RESERVED:
+                raise InvalidRequestError(
+                    f"Cannot set reserved header {name!r} in the client's headers: pass the key as "
+                    f"api_key= (or LANGGRAPH_API_KEY); a call's headers= may still set it"
+                )
         check_headers(headers)
     defaults = {"user-agent": USER_AGENT}
     if authorization:

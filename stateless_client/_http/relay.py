@@ -56,7 +56,10 @@ def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterato
     try:
         try:
             for part in stream._with_heartbeats():
-                yield HEARTBEAT if part is None else encode_part(*part)
+                if part is None:
+                    yield HEARTBEAT
+                elif part.event != "end":  # the server's own: the relay always sends one below
+                    yield encode_part(*part)
         except StreamClosedError:
             return  # closed on purpose, from another thread or by cancel(): nothing more to send
         except StatelessClientError as exc:

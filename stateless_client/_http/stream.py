@@ -74,8 +74,8 @@ class RunStream(Generic[PartT]):
     connection closes at once when the stream ends, fails, is closed (``close()``, leaving a
     ``with`` block) or is dropped, which includes the temporary of
     ``for part in client.runs.stream(...)`` at ``break``. The LangGraph server sends no ``end``
-    event: iteration simply ends after the last event (an ``end`` event, which other servers
-    send, also ends it).
+    event: iteration simply ends after the last event. An ``end`` event, which other servers
+    send, is yielded (``StreamPart("end", None)``, as by the official SDK) and ends it.
 
     ``close()`` and ``cancel()`` may be called from any thread at any time: a read blocked in
     another thread is woken at once and raises ``StreamClosedError`` there.
@@ -385,7 +385,8 @@ class _EventSource:
                                 return
                             delivered += 1
                             continue
-                        else:  # "end"
+                        else:  # "end": yielded, as by the SDK, and nothing after it is read
+                            yield make_part(StreamPart, (event, value, last_id))
                             return
                     delivered += 1
                     yield make_part(StreamPart, (event, value, last_id))
@@ -501,6 +502,8 @@ def _as_v2(parts: Generator[StreamPart, None, None]) -> Generator[dict[str, Any]
     """The official SDK's ``version="v2"`` parts: ``{"type", "ns", "data", "interrupts"}``."""
     try:
         for event, data, _id in parts:
+            if event == "end":  # the SDK's v2 parts leave it out
+                continue
             mode, *namespace = event.split("|")
             interrupts = data.pop("__interrupt__", []) if mode == "values" and isinstance(data, dict) else []
             yield {"type": mode, "ns": namespace, "data": data, "interrupts": interrupts}
