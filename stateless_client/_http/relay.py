@@ -12,7 +12,6 @@ and, unless the caller opted out, the run is cancelled on the LangGraph server.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import threading
 from typing import TYPE_CHECKING, Any, AsyncIterator, Final, Iterator
@@ -73,6 +72,8 @@ def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterato
 async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
     """``iter_sse`` for ASGI: each blocking read runs in a worker thread, one event at a time,
     and cancelling the consuming task (the browser left) aborts the read at once."""
+    import asyncio  # here, not at the top: only an ASGI relay needs it (issue 21)
+
     loop = asyncio.get_running_loop()
     events = iter_sse(stream, cancel_on_close=False)
     finished = False

@@ -35,7 +35,6 @@ from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLo
 from .body import iter_body
 from .failures import connection_error
 from .headers import check_headers
-from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
 from .urls import origin, path
 
@@ -269,6 +268,8 @@ class RunStream(Generic[PartT]):
         """
         if self._version != "v1":
             raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        from .relay import iter_sse  # loaded by its first user (issue 21)
+
         return iter_sse(self, cancel_on_close=cancel_on_close)
 
     def aiter_sse(self, *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
@@ -279,6 +280,8 @@ class RunStream(Generic[PartT]):
         """
         if self._version != "v1":
             raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        from .relay import aiter_sse
+
         return aiter_sse(self, cancel_on_close=cancel_on_close)
 
     def _with_heartbeats(self) -> Iterator[StreamPart | None]:

@@ -41,7 +41,6 @@ from ..types import (
     StreamVersion,
 )
 from .base import Resource, flag
-from .many import run_many
 
 __all__ = ["Runs"]
 
@@ -361,6 +360,8 @@ class Runs(Resource):
             raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
         if "thread_id" in options or "on_run_created" in options:
             raise TypeError("wait_many runs stateless runs and tracks them itself: no thread_id or on_run_created")
+        from .many import run_many  # and its thread pool, loaded by their first user (issue 21)
+
         return run_many(
             lambda item, on_created: self.wait(None, assistant_id, input=item, on_run_created=on_created, **options),
             list(inputs), cancel=self._cancel_quietly, max_concurrency=max_concurrency,
