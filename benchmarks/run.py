@@ -34,7 +34,7 @@ FULL: dict[str, Any] = {
     "rounds": 3,
     "throughput": {"n": 200_000, "size": 200, "framing": "chunked"},
     "latency": {"n": 60, "interval": 0.05},
-    "big": [16 * MiB, 64 * MiB],
+    "big": [(16 * MiB, "ascii"), (64 * MiB, "ascii"), (64 * MiB, "wide")],
     "volume": {"total": 1024 * MiB, "size": 64 * 1024, "framing": "chunked"},
     "import_repeats": 11,
     "roundtrip": {"runs": 8},
@@ -47,7 +47,7 @@ QUICK: dict[str, Any] = {
     "rounds": 2,
     "throughput": {"n": 20_000, "size": 200, "framing": "chunked"},
     "latency": {"n": 6, "interval": 0.05},
-    "big": [4 * MiB],
+    "big": [(4 * MiB, "ascii"), (4 * MiB, "wide")],
     "volume": {"total": 32 * MiB, "size": 64 * 1024, "framing": "chunked"},
     "import_repeats": 3,
     "roundtrip": {"runs": 1},
@@ -184,12 +184,12 @@ def main(argv: list[str] | None = None) -> int:
             label = f"latency, events {plan['latency']['interval'] * 1000:.0f} ms apart, {framing}"
             for metric in ("p50_ms", "p99_ms", "max_ms"):
                 table.add(label, metric, results, LOWER, "{:.2f}")
-        for size in plan["big"] if "big" in wanted else ():
-            worker("stateless", "big", url, {"size": size, "framing": "chunked"})  # server builds its cache
+        for size, text in plan["big"] if "big" in wanted else ():
+            spec = {"size": size, "framing": "chunked", "text": text}
+            worker("stateless", "big", url, spec)  # server builds its cache
             # sseclient-py assembles a long line quadratically: 4 MiB takes ~25 s here.
-            results = alternate(CLIENTS, rounds, "big", url, {"size": size, "framing": "chunked"},
-                                limits={"sseclient": plan["sseclient_big_limit"]})
-            label = f"one {size // MiB} MiB values event"
+            results = alternate(CLIENTS, rounds, "big", url, spec, limits={"sseclient": plan["sseclient_big_limit"]})
+            label = f"one {size // MiB} MiB values event" + (", one emoji in it" if text == "wide" else "")
             table.add(label, "wall_s", results, LOWER, "{:.2f}")
             table.add(label, "peak_rss_mb", results, LOWER, "{:,.0f}")
             table.add(label, "growth_over_size", results, LOWER, "{:.2f}")
