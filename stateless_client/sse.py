@@ -166,9 +166,10 @@ class LongData:
         return text
 
 
-#: The event type ``EventDecoder(comments=True)`` gives a comment line; no field can produce it
-#: together with comment text, since ``event: :`` is dispatched only with data lines.
-COMMENT = ":"
+#: The event type ``EventDecoder(comments=True)`` gives a comment line (a heartbeat): a line
+#: feed, which no event type can hold since lines end there, so no event is taken for a comment
+#: whatever its name (``event: :`` included).
+COMMENT = "\n"
 
 
 class EventDecoder:

@@ -335,7 +335,7 @@ class _EventSource:
         delivered = delivered_before = 0
         attempts = 0  # consecutive resumes that brought no new event
         resumed = False
-        loads = _json.loads
+        loads = _json.loads_text
         loads_big = _json.loads_big  # at BIG_JSON characters and more: less memory (see _json)
         decode_errors = _json.JSONDecodeError
         make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__

@@ -620,7 +620,7 @@ class ThreadStream:
                     continue
                 try:
                     # Only data of BIG_JSON characters or more can be a LongData.
-                    value = (_json.loads(data) if len(data) < _json.BIG_JSON  # type: ignore[arg-type]
+                    value = (_json.loads_text(data) if len(data) < _json.BIG_JSON  # type: ignore[arg-type]
                              else _json.loads_big(data))
                 except _json.JSONDecodeError:
                     quoted = snippet(str(data))
