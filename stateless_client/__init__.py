@@ -12,6 +12,8 @@ Everything public is re-exported here; modules whose names start with ``_`` are 
 holds the named types of the signatures (the official SDK's ``langgraph_sdk.schema`` names).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import Client, get_client
 from ._config import NOT_GIVEN, Timeout
 from ._exceptions import (
@@ -37,31 +39,72 @@ from ._exceptions import (
     ToolCallError,
     UnprocessableEntityError,
 )
-from ._http.relay import SSE_RESPONSE_HEADERS
-from ._http.stream import RunStream
-from ._models import (
-    Assistant,
-    AssistantVersion,
-    Cron,
-    GraphSchema,
-    Item,
-    Run,
-    SearchItem,
-    StreamPart,
-    Thread,
-    ThreadState,
-    ThreadTask,
-    ThreadUpdateStateResponse,
-)
-from ._resources.assistants import Assistants
-from ._resources.crons import Crons
-from ._resources.http import HttpClient
-from ._resources.runs import Runs
-from ._resources.store import Store
-from ._resources.thread_events import MessageStream, TextStream, ToolCall
-from ._resources.thread_stream import ThreadStream
-from ._resources.threads import Threads
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._http.relay import SSE_RESPONSE_HEADERS
+    from ._http.stream import RunStream
+    from ._models import (
+        Assistant,
+        AssistantVersion,
+        Cron,
+        GraphSchema,
+        Item,
+        Run,
+        SearchItem,
+        StreamPart,
+        Thread,
+        ThreadState,
+        ThreadTask,
+        ThreadUpdateStateResponse,
+    )
+    from ._resources.assistants import Assistants
+    from ._resources.crons import Crons
+    from ._resources.http import HttpClient
+    from ._resources.runs import Runs
+    from ._resources.store import Store
+    from ._resources.thread_events import MessageStream, TextStream, ToolCall
+    from ._resources.thread_stream import ThreadStream
+    from ._resources.threads import Threads
+
+# The other public names, and the module each lives in, imported at first use: a caller who
+# never relays to a browser or opens a thread stream does not pay for loading them (issue 21).
+_LAZY = {
+    "SSE_RESPONSE_HEADERS": "._http.relay",
+    "RunStream": "._http.stream",
+    **dict.fromkeys(
+        ["Assistant", "AssistantVersion", "Cron", "GraphSchema", "Item", "Run", "SearchItem", "StreamPart",
+         "Thread", "ThreadState", "ThreadTask", "ThreadUpdateStateResponse"],
+        "._models",
+    ),
+    "Assistants": "._resources.assistants",
+    "Crons": "._resources.crons",
+    "HttpClient": "._resources.http",
+    "Runs": "._resources.runs",
+    "Store": "._resources.store",
+    **dict.fromkeys(["MessageStream", "TextStream", "ToolCall"], "._resources.thread_events"),
+    "ThreadStream": "._resources.thread_stream",
+    "Threads": "._resources.threads",
+}
+
+
+# Hidden from type checkers, which see the imports above: a module ``__getattr__`` would make
+# them accept any name, ``stateless_client.Misspelt`` included.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value  # later lookups find it without coming here
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Client",

@@ -1,5 +1,12 @@
 """JSON encoding and decoding: ``orjson`` when installed (extra ``orjson``), else the standard library.
 
+Decoding follows orjson's rules with either backend and at every size (events of ``BIG_JSON``
+characters or more are parsed by the standard library even with orjson installed, for memory):
+NaN, Infinity, numbers beyond the doubles and lone surrogates (``"\\ud800"``) are refused with a
+``ValueError``, as is nesting deeper than the parser goes. An integer beyond 64 bits is a float
+with orjson installed (as orjson reads it), exact without. So an event is accepted or refused,
+and decodes to the same value, whatever its size.
+
 ``encode_body`` encodes what a request sends and fails the same way with either backend:
 NaN and Infinity, which JSON does not have (``orjson`` would write ``null``, the standard
 library the invalid token ``NaN``), raise ``InvalidRequestError``; a value JSON cannot encode
@@ -12,13 +19,25 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import json.encoder
+import json.scanner
 import math
+import re
 import uuid
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ._exceptions import InvalidRequestError, NotSerializableError
 
-__all__ = ["loads", "dumps", "encode_body", "BACKEND", "JSONDecodeError"]
+if TYPE_CHECKING:
+    from .sse import LongData
+
+__all__ = ["loads", "loads_text", "loads_big", "dumps", "encode_body", "BACKEND", "JSONDecodeError", "BIG_JSON"]
+
+#: Event data of this many characters or more is parsed with the standard library, even when
+#: orjson is installed: orjson parses a copy of its input, so a 64 MiB event peaked at ~3x its
+#: size with it against ~2x with ``json``, which parses a ``str`` in place (and is as fast on
+#: the string-heavy documents big LangGraph events are).
+BIG_JSON = 1024 * 1024
 
 
 def _default(value: Any) -> Any:
@@ -50,13 +69,220 @@ class _NonFinite(ValueError):
     """Internal: the strict ``orjson`` encoding found NaN or Infinity."""
 
 
+# -- decoding by orjson's rules with the standard library ----------------------------------------
+
+_I64_MIN, _U64_MAX = -(2**63), 2**64 - 1
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isfinite(value):
+        return value
+    raise ValueError(f"the number {text[:40]} is beyond the range of a double")
+
+
+# Small documents (with the standard library as the backend) are checked by hooks, which cost
+# nothing without numbers; a big one is checked after parsing, by ``_by_orjson_rules``, which
+# also converts integers beyond 64 bits and costs little per number in a list of numbers.
+_strict = json.JSONDecoder(parse_float=_finite, parse_constant=_no_constant)
+_lenient = json.JSONDecoder(parse_constant=_no_constant)
+# What json.loads runs, without its two Python frames. (The stub wants a scanner as context;
+# the runtime reads the decoder's hooks from any object, as JSONDecoder itself does.)
+_scan_strict: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_strict)  # type: ignore[arg-type]
+_scan_lenient: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(_lenient)  # type: ignore[arg-type]
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _after_space(text: str, at: int) -> int:
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _parse(text: str, scan: Callable[[str, int], tuple[Any, int]], decoder: json.JSONDecoder) -> Any:
+    """The one JSON value ``text`` holds, or ``ValueError``."""
+    try:
+        try:
+            value, end = scan(text, 0)
+        except StopIteration:  # leading whitespace, or no value: the full path says which
+            value, end = decoder.raw_decode(text, _after_space(text, 0))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if end != len(text):
+        end = _after_space(text, end)
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def _loads_strict(text: str) -> Any:
+    """Parse JSON text with the standard library, refusing what orjson refuses; integers
+    stay exact (the standard-library backend's own choice, at every size)."""
+    value = _parse(text, _scan_strict, _strict)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None:
+        _by_orjson_rules(value, convert_integers=False)  # an escaped pair is fine, a lone one is not
+    return value
+
+
+def loads_big(data: str | LongData) -> Any:
+    """Parse a big event's data with the standard library, in about the memory of its text
+    and its value; by the rules of every other parse here (see the module docstring).
+
+    A ``LongData`` (the pieces a long line arrived in) is joined first, and its pieces are
+    released before parsing; see ``_narrow_join`` for text beyond Latin-1.
+    """
+    if isinstance(data, str):
+        text = data
+    else:
+        text = _narrow_join(data.pieces)
+        data.pieces = [text]  # the pieces go now: only the text and the value it parses to remain
+    value = _parse(text, _scan_lenient, _lenient)
+    # A surrogate can only come from an escape: without one, the strings need no look.
+    escapes = "\\" in text and _SURROGATE_ESCAPE.search(text) is not None
+    return _by_orjson_rules(value, convert_integers=BACKEND == "orjson", strings=escapes)
+
+
+def _by_orjson_rules(value: Any, *, convert_integers: bool, strings: bool = True) -> Any:
+    """``value`` (a decoded document) as orjson would have parsed it, or ``ValueError``: no
+    infinite float; with ``strings``, no lone surrogate in a string or key (an escaped pair
+    decodes to one character, so any surrogate left was alone); with ``convert_integers``, an
+    integer beyond 64 bits becomes a float, in place.
+    """
+    isfinite, surrogate = math.isfinite, _SURROGATE.search
+    box = [value]
+    stack: list[Any] = [box]
+    push = stack.append
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            if strings:
+                for key in node:
+                    if not key.isascii() and surrogate(key):
+                        raise ValueError("a lone surrogate (\\ud800-\\udfff) in a JSON object key")
+            items: Any = node.values()
+        else:
+            if node and (type(node[0]) is float or type(node[0]) is int):
+                try:  # a list of numbers, in C: its extremes finite (no NaN gets this far), within 64 bits
+                    low, high = min(node), max(node)
+                    if isfinite(low) and isfinite(high) and (
+                        not convert_integers or (low >= _I64_MIN and high <= _U64_MAX)
+                    ):
+                        continue
+                except (TypeError, OverflowError):
+                    pass
+            items = node
+        for item in items:
+            kind = type(item)
+            if kind is str:
+                if strings and not item.isascii() and surrogate(item):
+                    raise ValueError("a lone surrogate (\\ud800-\\udfff) in a JSON string")
+            elif kind is dict or kind is list:
+                push(item)
+            elif kind is float:
+                if not isfinite(item):
+                    raise ValueError(f"the number {item} is beyond the range of a double")
+            elif kind is int and convert_integers and not _I64_MIN <= item <= _U64_MAX:
+                _as_doubles(node)
+                push(node)  # checked again, now without them
+                break
+    return box[0]
+
+
+def _as_doubles(node: dict[Any, Any] | list[Any]) -> None:
+    """Replace the integers beyond 64 bits among ``node``'s items by doubles, as orjson reads
+    them."""
+    keys = node.keys() if type(node) is dict else range(len(node))
+    for key in list(keys):
+        item = node[key]
+        if type(item) is int and not _I64_MIN <= item <= _U64_MAX:
+            try:
+                node[key] = float(item)
+            except OverflowError:
+                raise ValueError("an integer beyond the range of a double") from None
+
+
+_WIDE_RUN = re.compile("([^\x00-\xff]+)")
+_escape_ascii = json.encoder.encode_basestring_ascii
+#: Escape characters beyond Latin-1 only when they are at most this share of the text: each
+#: run costs a few hundred nanoseconds, and a denser text is narrower decoded as it is.
+_MAX_ESCAPED_SHARE = 1 / 64
+
+
+def _narrow_join(pieces: list[str]) -> str:
+    """The JSON text made of ``pieces``, in one byte per character when a few characters
+    beyond Latin-1 are all that would make it wider.
+
+    A ``str`` stores every character in the width of its widest one: a single emoji in 64 MiB
+    of ASCII makes the joined text 256 MB. In valid JSON, characters beyond ASCII occur only
+    inside strings, where a ``\\uXXXX`` escape (a pair of them beyond the BMP) stands for the
+    same character, so escaping those few keeps the text narrow and the parsed value the same.
+    A character right after an odd run of backslashes is left as it is: the text is not JSON
+    there, and must fail as it would have.
+    """
+    total = wide = astral = 0
+    widened = []
+    for index, piece in enumerate(pieces):
+        total += len(piece)
+        if piece.isascii():
+            continue
+        beyond = len(piece) - len(piece.encode("latin-1", "ignore"))
+        if beyond:
+            widened.append(index)
+            wide += beyond
+            astral += len(piece.encode("utf-16-le", "surrogatepass")) // 2 - len(piece)
+    width = 4 if astral else 2
+    # An escape is 6 characters (12 for a pair) in place of 1.
+    if not wide or wide > total * _MAX_ESCAPED_SHARE or total + 5 * wide + 6 * astral >= total * width:
+        return "".join(pieces)
+    for index in widened:
+        parts = _WIDE_RUN.split(pieces[index])  # narrow, wide, narrow, ..., narrow
+        for at in range(1, len(parts), 2):
+            before = parts[at - 1]
+            backslashes = len(before) - len(before.rstrip("\\"))
+            if at == 1 and backslashes == len(before):
+                backslashes += _trailing_backslashes(pieces, index)
+            if backslashes % 2 == 0:
+                parts[at] = _escape_ascii(parts[at])[1:-1]
+        pieces[index] = "".join(parts)
+    return "".join(pieces)
+
+
+def _trailing_backslashes(pieces: list[str], end: int) -> int:
+    """How many backslashes ``pieces[:end]`` ends with."""
+    count = 0
+    for piece in reversed(pieces[:end]):
+        kept = piece.rstrip("\\")
+        count += len(piece) - len(kept)
+        if kept:
+            break
+    return count
+
+
+# -- the backends ------------------------------------------------------------------------------
+
+BACKEND: str
 JSONDecodeError: tuple[type[Exception], ...]
 _encode_strict: Callable[[Any], bytes]
+#: Parse JSON text or UTF-8 bytes (by orjson's rules, see the module docstring).
+loads: Callable[[str | bytes], Any]
+#: Parse a ``str`` (the streams' hot path: one call, no type checks).
+loads_text: Callable[[str], Any]
 
 try:
     import orjson
 except ImportError:  # the standard library is the always-available fallback
-    loads: Callable[[str | bytes], Any] = json.loads
+    loads_text = _loads_strict
+
+    def _loads_any(data: str | bytes) -> Any:
+        return _loads_strict(data if isinstance(data, str) else data.decode("utf-8"))
+
+    loads = _loads_any
+
     _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default).encode
     _encode_no_nan = json.JSONEncoder(
         ensure_ascii=False, separators=(",", ":"), default=_default, allow_nan=False
@@ -72,7 +298,7 @@ except ImportError:  # the standard library is the always-available fallback
     BACKEND = "json"
     JSONDecodeError = (ValueError,)
 else:
-    loads = orjson.loads
+    loads = loads_text = orjson.loads
     _OPTIONS = orjson.OPT_NON_STR_KEYS
 
     def dumps(value: Any) -> bytes:

@@ -49,7 +49,7 @@ DEFAULT_MAX_EVENT_SIZE = 256 * 1024 * 1024
 DATA_LINE_COST = 64
 
 # (event type, data, last event ID, retry): what the internal decoder yields per event.
-RawEvent = Tuple[str, str, "str | None", "int | None"]
+RawEvent = Tuple[str, "str | LongData", "str | None", "int | None"]
 
 _SNIPPET = 80  # characters of a line or event quoted in a limit error
 _SHORT_PIECE = 4096  # pieces of a pending line shorter than this are merged once there are many
@@ -136,12 +136,40 @@ def decode(
     """
     decoder = EventDecoder(max_line_length=max_line_length, max_event_size=max_event_size)
     for event, data, last_id, retry in decoder.events(chunks):
-        yield ServerSentEvent(event, data, last_id, retry)
+        yield ServerSentEvent(event, str(data), last_id, retry)
 
 
-#: The event type ``EventDecoder(comments=True)`` gives a comment line; no field can produce it
-#: together with comment text, since ``event: :`` is dispatched only with data lines.
-COMMENT = ":"
+class LongData:
+    """A long ``data`` value still in the pieces it arrived in (see ``EventDecoder``'s
+    ``long_data``), so its reader decides how to join them: a JSON parser can keep the text
+    narrow (``_json.loads_big``) where a plain join would store every character in the width
+    of the widest one.
+
+    Attributes:
+        pieces: the value's text, in order.
+        length: its length in characters, which ``len()`` gives.
+    """
+
+    __slots__ = ("length", "pieces")
+
+    def __init__(self, pieces: list[str], length: int) -> None:
+        self.pieces = pieces
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __str__(self) -> str:
+        """The joined text (joined once: the pieces are replaced by it)."""
+        text = "".join(self.pieces)
+        self.pieces = [text]
+        return text
+
+
+#: The event type ``EventDecoder(comments=True)`` gives a comment line (a heartbeat): a line
+#: feed, which no event type can hold since lines end there, so no event is taken for a comment
+#: whatever its name (``event: :`` included).
+COMMENT = "\n"
 
 
 class EventDecoder:
@@ -152,7 +180,7 @@ class EventDecoder:
     ``last_event_id`` is the ID in effect at the last complete event: the one to resume from.
     """
 
-    __slots__ = ("comments", "incomplete", "last_event_id", "max_event_size", "max_line_length")
+    __slots__ = ("comments", "incomplete", "last_event_id", "long_data", "max_event_size", "max_line_length")
 
     def __init__(
         self,
@@ -161,10 +189,14 @@ class EventDecoder:
         max_line_length: int = DEFAULT_MAX_LINE_LENGTH,
         max_event_size: int = DEFAULT_MAX_EVENT_SIZE,
         comments: bool = False,
+        long_data: int | None = None,
     ) -> None:
         self.last_event_id = last_event_id
         self.max_line_length = max_line_length
         self.max_event_size = max_event_size
+        # An event whose only data line has at least this many characters, arriving over
+        # several chunks, gets it as a ``LongData``, unjoined. ``None``: always a ``str``.
+        self.long_data = long_data
         # Also yield ``(COMMENT, text, ...)`` per comment line (a server's heartbeat), which the
         # specification ignores; read at each comment, so it may be switched on mid-stream.
         self.comments = comments
@@ -175,13 +207,14 @@ class EventDecoder:
         text_of = codecs.getincrementaldecoder("utf-8")("replace").decode
         line_limit = self.max_line_length
         event_limit = self.max_event_size
+        long_data = self.long_data
         last_id = self.last_event_id
         pending: list[str] = []  # pieces of the current line, not yet terminated
         pending_length = 0
         after_cr = False  # the previous chunk ended in CR: a leading LF belongs to it
         at_start = True
         event_type = ""
-        data_lines: list[str] = []
+        data_lines: list[str | LongData] = []
         counted = 0  # data_lines[:counted] are in data_size; reset when data_lines is replaced
         data_size = 0  # what data_lines costs toward event_limit, exact at each chunk's start
         retry: int | None = None
@@ -226,8 +259,13 @@ class EventDecoder:
                         # A long data line: strip the field name from its first piece so the
                         # value is built by one join, without a second full-size copy.
                         head = pending[0]
-                        pending[0] = head[6:] if head[5:6] == " " else head[5:]
-                        data_lines.append("".join(pending))
+                        skip = 6 if head[5:6] == " " else 5
+                        pending[0] = head[skip:]
+                        length = pending_length + len(lines[0]) - skip
+                        if long_data is not None and length >= long_data:
+                            data_lines.append(LongData(pending, length))
+                        else:
+                            data_lines.append("".join(pending))
                         del lines[0]
                     else:
                         lines[0] = "".join(pending)
@@ -243,7 +281,8 @@ class EventDecoder:
                     if not line:
                         dispatched_id = last_id
                         if data_lines:
-                            data = data_lines[0] if len(data_lines) == 1 else "\n".join(data_lines)
+                            # (str() joins a LongData among several data lines.)
+                            data = data_lines[0] if len(data_lines) == 1 else "\n".join(map(str, data_lines))
                             data_lines = []
                             counted = 0
                             yield (event_type or "message", data, last_id, retry)
@@ -311,7 +350,7 @@ def _first_crossing(
     pending_length: int,
     lines: list[str],
     tail: str,
-    data_lines: list[str],
+    data_lines: list[str | LongData],
     data_size: int,
     line_limit: int,
     event_limit: int,
@@ -324,7 +363,7 @@ def _first_crossing(
     The error and its message depend only on the stream, never on how it was chunked.
     """
     size = data_size
-    first_value = data_lines[0][:_SNIPPET] if data_lines else None  # start of the event's data
+    first_value = _start(data_lines[0]) if data_lines else None  # start of the event's data
     for index, line in enumerate(lines):
         if index == 0 and pending:
             length = pending_length + len(line)
@@ -370,6 +409,11 @@ def _crossed(
         return EventLineTooLong(length, line_limit, head[: min(_SNIPPET, line_limit + 1)])
     quoted = first_value if first_value is not None else head[: min(_SNIPPET, room + 1)]
     return EventTooLarge(size + length, event_limit, quoted)
+
+
+def _start(value: str | LongData) -> str:
+    """The first characters of a data value, for a snippet."""
+    return value[:_SNIPPET] if isinstance(value, str) else _head(value.pieces, "")[:_SNIPPET]
 
 
 def _head(pieces: list[str], last: str) -> str:

@@ -12,13 +12,13 @@ and, unless the caller opted out, the run is cancelled on the LangGraph server.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
+import json
 import threading
 from typing import TYPE_CHECKING, Any, AsyncIterator, Final, Iterator
 
 from .. import _json
-from .._exceptions import RunError, StatelessClientError, StreamClosedError
+from .._exceptions import InvalidResponseError, RunError, StatelessClientError, StreamClosedError
 
 if TYPE_CHECKING:
     from .stream import RunStream
@@ -37,9 +37,14 @@ HEARTBEAT: Final = b": heartbeat\n\n"
 
 
 def encode_part(event: str, data: Any, event_id: str | None) -> bytes:
-    """One stream part in SSE form."""
-    head = b"event: " + event.encode() + b"\ndata: " + _json.dumps(data) + b"\n"
-    return head + (b"id: " + event_id.encode() + b"\n\n" if event_id is not None else b"\n")
+    """One stream part in SSE form.
+
+    Raises:
+        InvalidResponseError: ``data`` is nested too deeply for any encoder (the relay sends
+            it as an ``error`` event).
+    """
+    end = b"\nid: " + event_id.encode() + b"\n\n" if event_id is not None else b"\n\n"
+    return b"".join((b"event: ", event.encode(), b"\ndata: ", _dumps(data, event), end))  # one copy of the data
 
 
 def error_event(error: BaseException, run_id: str | None) -> bytes:
@@ -47,7 +52,30 @@ def error_event(error: BaseException, run_id: str | None) -> bytes:
     payload: dict[str, Any] = {"type": type(error).__name__, "message": str(error), "run_id": run_id}
     if isinstance(error, RunError):
         payload.update(error=error.error, detail=error.detail)
-    return b"event: error\ndata: " + _json.dumps(payload) + b"\n\n"
+        try:
+            return b"event: error\ndata: " + _dumps(payload, "error") + b"\n\n"
+        except InvalidResponseError:
+            del payload["error"], payload["detail"]  # the server's part: a message is enough
+    return b"event: error\ndata: " + _dumps(payload, "error") + b"\n\n"
+
+
+def _dumps(data: Any, event: str) -> bytes:
+    """``data`` as JSON, for whatever the stream's parser accepted.
+
+    orjson writes nesting only 254 levels deep though it parses 1024, so deeper data goes
+    through the standard library (ASCII output: nothing in it can fail to encode), which goes
+    as deep as Python's recursion limit.
+    """
+    try:
+        return _json.dumps(data)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    try:
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidResponseError(
+            f"the data of a {event!r} event cannot be relayed as JSON ({exc})", method="", url="", snippet=""
+        ) from None
 
 
 def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterator[bytes]:
@@ -73,6 +101,8 @@ def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterato
 async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
     """``iter_sse`` for ASGI: each blocking read runs in a worker thread, one event at a time,
     and cancelling the consuming task (the browser left) aborts the read at once."""
+    import asyncio  # here, not at the top: only an ASGI relay needs it (issue 21)
+
     loop = asyncio.get_running_loop()
     events = iter_sse(stream, cancel_on_close=False)
     finished = False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import json
 import logging
 import re
 import threading
@@ -27,14 +26,14 @@ from .._exceptions import (
     StreamInterruptedError,
     snippet,
 )
+from .._json import BIG_JSON
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
-from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong
+from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong, LongData
 from .abort import shutdown_socket
 from .body import iter_body
 from .failures import connection_error, run_error
 from .headers import check_headers
-from .relay import aiter_sse, iter_sse
 from .retries import Retry, retry_delay
 from .urls import origin
 
@@ -56,11 +55,6 @@ _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_i
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
-# orjson copies its whole input before it builds the result, so a big event peaked at ~3x its
-# size with orjson against ~2x with the standard library, which parses a ``str`` in place (and
-# is as fast on the string-heavy documents big LangGraph events are). Events of this many
-# characters or more are parsed with ``json``.
-BIG_JSON = 1024 * 1024
 
 #: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
 PartT = TypeVar("PartT")
@@ -274,6 +268,8 @@ class RunStream(Generic[PartT]):
         """
         if self._version != "v1":
             raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        from .relay import iter_sse  # loaded by its first user (issue 21)
+
         return iter_sse(self, cancel_on_close=cancel_on_close)
 
     def aiter_sse(self, *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
@@ -284,6 +280,8 @@ class RunStream(Generic[PartT]):
         """
         if self._version != "v1":
             raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
+        from .relay import aiter_sse
+
         return aiter_sse(self, cancel_on_close=cancel_on_close)
 
     def _with_heartbeats(self) -> Iterator[StreamPart | None]:
@@ -347,19 +345,20 @@ class _EventSource:
         delivered = delivered_before = 0
         attempts = 0  # consecutive resumes that brought no new event
         resumed = False
-        loads = _json.loads
-        loads_big = json.loads
+        loads = _json.loads_text
+        loads_big = _json.loads_big  # at BIG_JSON characters and more: less memory (see _json)
         decode_errors = _json.JSONDecodeError
         make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
         while True:
             decoder = self.decoder = EventDecoder(
                 last_event_id=self.last_event_id, max_line_length=self.max_line_length,
-                max_event_size=self.max_event_size, comments=self.heartbeats,
+                max_event_size=self.max_event_size, comments=self.heartbeats, long_data=BIG_JSON,
             )
             try:
                 for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
                     try:
-                        value = loads(data) if len(data) < BIG_JSON else loads_big(data)
+                        # Only data of BIG_JSON characters or more can be a LongData.
+                        value = loads(data) if len(data) < BIG_JSON else loads_big(data)  # type: ignore[arg-type]
                     except decode_errors:
                         value = self._not_json(event, data)
                     if event in _CONTROL_EVENTS:
@@ -482,7 +481,8 @@ class _EventSource:
             headers = headers.merged({"last-event-id": self.last_event_id})
         return replace(self.options, headers=headers, max_retries=0, params=None)
 
-    def _not_json(self, event: str, data: str) -> object:
+    def _not_json(self, event: str, data: str | LongData) -> object:
+        data = str(data)
         if event == COMMENT or not data.strip():
             return None  # a heartbeat's text, or ``event: end`` with an empty data line
         raise InvalidResponseError(

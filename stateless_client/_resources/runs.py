@@ -42,7 +42,6 @@ from ..types import (
     StreamVersion,
 )
 from .base import Resource, drop_none, flag, json_options
-from .many import run_many
 from .run_payload import run_payload
 
 __all__ = ["Runs", "STREAM_TAG"]
@@ -327,6 +326,8 @@ class Runs(Resource):
             raise ValueError(f"max_concurrency must be at least 1, not {max_concurrency}")
         if "thread_id" in options:
             raise TypeError("wait_many runs stateless runs: it takes no thread_id")
+        from .many import run_many  # loaded by its first user, with its pool (tests/test_import_cost.py)
+
         return run_many(
             lambda item: self.wait(None, assistant_id, input=item, **options), list(inputs),
             max_concurrency=max_concurrency, return_exceptions=return_exceptions, progress=progress,

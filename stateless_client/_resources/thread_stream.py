@@ -12,7 +12,6 @@ whole run; nothing runs in a background thread.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -38,7 +37,7 @@ from .._http.body import iter_body
 from .._http.failures import command_error, connection_error, run_error
 from .._http.headers import Headers
 from .._http.retries import Retry, retry_delay
-from .._http.stream import BIG_JSON, DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
+from .._http.stream import DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
 from .._http.urls import path
 from ..sse import COMMENT, EventDecoder, EventLineTooLong
 from ..types import QueryParamTypes
@@ -611,7 +610,7 @@ class ThreadStream:
         self._reader = self._events_of(response)
 
     def _events_of(self, response: requests.Response) -> Iterator[Event | None]:
-        decoder = EventDecoder(max_event_size=self._transport.max_event_size, comments=True)
+        decoder = EventDecoder(max_event_size=self._transport.max_event_size, comments=True, long_data=_json.BIG_JSON)
         url = response.url
         try:
             for kind, data, _last_id, _retry in decoder.events(iter_body(response)):
@@ -619,13 +618,17 @@ class ThreadStream:
                     yield None  # a heartbeat: lets a deadline be checked
                     continue
                 try:
-                    value = _json.loads(data) if len(data) < BIG_JSON else json.loads(data)
+                    # Only data of BIG_JSON characters or more can be a LongData.
+                    value = (_json.loads_text(data) if len(data) < _json.BIG_JSON  # type: ignore[arg-type]
+                             else _json.loads_big(data))
                 except _json.JSONDecodeError:
-                    raise InvalidResponseError(f"POST {url}: event data is not JSON: {snippet(data)!r}",
-                                               method="POST", url=url, snippet=snippet(data)) from None
+                    quoted = snippet(str(data))
+                    raise InvalidResponseError(f"POST {url}: event data is not JSON: {quoted!r}",
+                                               method="POST", url=url, snippet=quoted) from None
                 if not isinstance(value, dict):
-                    raise InvalidResponseError(f"POST {url}: event data is not an object: {snippet(data)!r}",
-                                               method="POST", url=url, snippet=snippet(data))
+                    quoted = snippet(str(data))
+                    raise InvalidResponseError(f"POST {url}: event data is not an object: {quoted!r}",
+                                               method="POST", url=url, snippet=quoted)
                 if value.get("type") == "error":
                     # The server's last word before it closes a stream whose read failed.
                     raise command_error(value, command="stream/events", thread_id=self.thread_id, url=url,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal, Mapping, Sequence, overload
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Sequence, overload
 from urllib.parse import urlencode
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
@@ -25,7 +25,9 @@ from ..types import (
     ThreadStreamMode,
 )
 from .base import Resource, drop_none, flag, paginate
-from .thread_stream import ThreadStream
+
+if TYPE_CHECKING:
+    from .thread_stream import ThreadStream
 
 __all__ = ["Threads"]
 
@@ -592,6 +594,8 @@ class Threads(Resource):
             raise InvalidRequestError(f"assistant_id must be a non-empty string, not {assistant_id!r}")
         if thread_id is not None:
             path("threads", thread_id)  # refuses "", "." and ".." now, before anything is sent
+        from .thread_stream import ThreadStream  # loaded by its first user (issue 21)
+
         return ThreadStream(
             self._transport, thread_id=thread_id, assistant_id=assistant_id,
             options=self._options(headers, None, timeout, max_retries), headers=headers,
