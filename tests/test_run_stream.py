@@ -188,6 +188,29 @@ def test_a_failed_run_is_an_error_event_not_a_cut_response(client: Client) -> No
     assert error["type"] == "RunError" and error["error"] == "ValueError" and "node exploded" in error["message"]
 
 
+def _one_event_then_reset(conn: Connection) -> None:
+    conn.head(headers={"content-location": "/runs/r1"})
+    conn.chunk(sse("metadata", {"run_id": "r1"}))
+    conn.reset()
+
+
+def test_a_relays_error_event_names_nothing_of_the_server_side(
+    make_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A browser gets the error's type, a safe message and the run; the URL and the library's
+    text go to the log."""
+    with ScriptedServer(_one_event_then_reset) as server:
+        chunks = list(make_client(server.url, max_retries=0).runs.stream(None, "agent").iter_sse())
+    events = _events(chunks)
+    assert [event for event, _ in events] == ["metadata", "error", "end"]
+    error = events[1][1]
+    assert error == {"type": "StreamInterruptedError", "message": "the stream was interrupted before the run ended",
+                     "run_id": "r1"}
+    host = server.url.split("//")[1]
+    assert all(host not in chunk.decode() and "http" not in chunk.decode() for chunk in chunks)
+    assert host in caplog.text and "StreamInterruptedError" in caplog.text
+
+
 def test_closing_the_relay_early_cancels_the_run(client: Client) -> None:
     thread = client.threads.create()
     stream = client.runs.stream(thread.thread_id, "slow", input={"n": 50, "delay": 0.2}, stream_mode="custom")

@@ -14,11 +14,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 from typing import TYPE_CHECKING, Any, AsyncIterator, Final, Iterator
 
 from .. import _json
-from .._exceptions import InvalidResponseError, RunError, StatelessClientError, StreamClosedError
+from .._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    InvalidResponseError,
+    RunError,
+    StatelessClientError,
+    StreamClosedError,
+    StreamInterruptedError,
+)
 
 if TYPE_CHECKING:
     from .stream import RunStream
@@ -32,6 +42,8 @@ SSE_RESPONSE_HEADERS: Final = {
     "Cache-Control": "no-cache",
     "X-Accel-Buffering": "no",
 }
+logger = logging.getLogger("stateless_client")
+
 END_EVENT: Final = b"event: end\ndata: null\n\n"
 HEARTBEAT: Final = b": heartbeat\n\n"
 
@@ -48,8 +60,15 @@ def encode_part(event: str, data: Any, event_id: str | None) -> bytes:
 
 
 def error_event(error: BaseException, run_id: str | None) -> bytes:
-    """The ``error`` event a relay sends instead of cutting the response."""
-    payload: dict[str, Any] = {"type": type(error).__name__, "message": str(error), "run_id": run_id}
+    """The ``error`` event a relay sends instead of cutting the response.
+
+    It goes to a browser, so it carries the error's type, a message safe to show and the
+    ``run_id``, and for a failed run the graph's own ``error`` and ``detail``: never the
+    upstream URL, a host, a header or a library's text. The whole error goes to the
+    ``stateless_client`` logger, for the web server's log.
+    """
+    logger.warning("relay of run %s ended with %s: %s", run_id, type(error).__name__, error)
+    payload: dict[str, Any] = {"type": type(error).__name__, "message": browser_message(error), "run_id": run_id}
     if isinstance(error, RunError):
         payload.update(error=error.error, detail=error.detail)
         try:
@@ -57,6 +76,24 @@ def error_event(error: BaseException, run_id: str | None) -> bytes:
         except InvalidResponseError:
             del payload["error"], payload["detail"]  # the server's part: a message is enough
     return b"event: error\ndata: " + _dumps(payload, "error") + b"\n\n"
+
+
+def browser_message(error: BaseException) -> str:
+    """What a relay may tell a browser about ``error``: what went wrong, in words that name
+    nothing of the server side (the URL, host and library messages stay in the log)."""
+    if isinstance(error, RunError):
+        return f"the run failed: {error.error}: {error.detail}"
+    if isinstance(error, APITimeoutError):
+        return "the LangGraph server sent nothing for too long"
+    if isinstance(error, StreamInterruptedError):
+        return "the stream was interrupted before the run ended"
+    if isinstance(error, APIConnectionError):
+        return "the LangGraph server could not be reached"
+    if isinstance(error, APIStatusError):
+        return f"the LangGraph server answered {error.status_code}"
+    if isinstance(error, InvalidResponseError):
+        return "the LangGraph server sent something that is not a valid event"
+    return "the run's stream failed"
 
 
 def _dumps(data: Any, event: str) -> bytes:
