@@ -63,9 +63,9 @@ if TYPE_CHECKING:
     from ._resources.http import HttpClient
     from ._resources.runs import Runs
     from ._resources.store import Store
-    from ._resources.thread_events import MessageStream, TextStream, ToolCall
-    from ._resources.thread_stream import ThreadStream
     from ._resources.threads import Threads
+    from ._thread_stream.events import MessageStream, TextStream, ToolCall
+    from ._thread_stream.stream import ThreadStream
 
 # The other public names, and the module each lives in, imported at first use: a caller who
 # never relays to a browser or opens a thread stream does not pay for loading them (issue 21).
@@ -82,8 +82,8 @@ _LAZY = {
     "HttpClient": "._resources.http",
     "Runs": "._resources.runs",
     "Store": "._resources.store",
-    **dict.fromkeys(["MessageStream", "TextStream", "ToolCall"], "._resources.thread_events"),
-    "ThreadStream": "._resources.thread_stream",
+    **dict.fromkeys(["MessageStream", "TextStream", "ToolCall"], "._thread_stream.events"),
+    "ThreadStream": "._thread_stream.stream",
     "Threads": "._resources.threads",
 }
 

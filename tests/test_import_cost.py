@@ -17,8 +17,8 @@ DEFERRED = (
     "asyncio",
     "concurrent.futures",
     "stateless_client._http.relay",
-    "stateless_client._resources.thread_stream",
-    "stateless_client._resources.thread_events",
+    "stateless_client._thread_stream.stream",
+    "stateless_client._thread_stream.events",
     "stateless_client._resources.many",
 )
 
@@ -37,7 +37,7 @@ def test_import_and_a_client_leave_the_rest_unloaded() -> None:
 
 def test_each_deferred_module_loads_with_its_first_user() -> None:
     assert _loaded_after("from stateless_client import SSE_RESPONSE_HEADERS") == {"stateless_client._http.relay"}
-    assert {"stateless_client._resources.thread_stream", "stateless_client._resources.thread_events"} <= (
+    assert {"stateless_client._thread_stream.stream", "stateless_client._thread_stream.events"} <= (
         _loaded_after("import stateless_client\nstateless_client.ThreadStream")
     )
 

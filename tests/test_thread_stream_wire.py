@@ -17,7 +17,7 @@ from stateless_client import (
     InvalidResponseError,
     ToolCallError,
 )
-from stateless_client._resources import thread_stream
+from stateless_client._thread_stream import stream as thread_stream
 
 from .helpers import SECRET
 from .loopback import TIMEOUT, Connection, ScriptedServer, json_answer

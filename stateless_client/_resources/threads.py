@@ -27,7 +27,7 @@ from ..types import (
 from .base import Resource, drop_none, flag, paginate
 
 if TYPE_CHECKING:
-    from .thread_stream import ThreadStream
+    from .._thread_stream.stream import ThreadStream
 
 __all__ = ["Threads"]
 
@@ -594,7 +594,7 @@ class Threads(Resource):
             raise InvalidRequestError(f"assistant_id must be a non-empty string, not {assistant_id!r}")
         if thread_id is not None:
             path("threads", thread_id)  # refuses "", "." and ".." now, before anything is sent
-        from .thread_stream import ThreadStream  # loaded by its first user (issue 21)
+        from .._thread_stream.stream import ThreadStream  # loaded by its first user (issue 21)
 
         return ThreadStream(
             self._transport, thread_id=thread_id, assistant_id=assistant_id,

@@ -39,11 +39,11 @@ from .._http.headers import Headers
 from .._http.retries import Retry, retry_delay
 from .._http.stream import DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
 from .._http.urls import path
+from .._resources.assistants import Assistants
 from ..sse import COMMENT, EventDecoder, EventLineTooLong
 from ..types import QueryParamTypes
-from .assistants import Assistants
-from .thread_events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of, root_event_kind
-from .thread_projections import (
+from .events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of, root_event_kind
+from .projections import (
     ExtensionsProjection,
     MessagesProjection,
     ToolCallsProjection,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .thread_events import Event, MessageStream, ToolCall, channel_of, data_of, namespace_of, root_event_kind
+from .events import Event, MessageStream, ToolCall, channel_of, data_of, namespace_of, root_event_kind
 
 if TYPE_CHECKING:
-    from .thread_stream import ThreadStream
+    from .stream import ThreadStream
 
 __all__ = ["ValuesProjection", "MessagesProjection", "ToolCallsProjection", "ExtensionsProjection"]
 
