@@ -22,7 +22,7 @@
     ├── ToolCallError                    a tool call of a thread stream failed (also RuntimeError)
     ├── StreamClosedError                iterating a stream that was closed or consumed
     └── InvalidRequestError              a request that cannot be sent; nothing was (also ValueError)
-        └── NotSerializableError         a body value JSON cannot encode (also TypeError)
+        └── NotSerializableError         a body value JSON cannot encode, a None ID (also TypeError)
 
 No exception of ``requests`` or ``urllib3`` escapes a client call: each is mapped to one of
 these, and every HTTP status to its class, in ``_http/failures.py``. This module imports
@@ -273,7 +273,8 @@ class InvalidRequestError(StatelessClientError, ValueError):
 
 
 class NotSerializableError(InvalidRequestError, TypeError):
-    """A value in the request body cannot be encoded as JSON; nothing was sent.
+    """A value in the request body cannot be encoded as JSON, or an ID in the URL path is
+    ``None`` or bytes; nothing was sent.
 
     The message names where it is (e.g. ``input['when']``) and its type. Also a
     ``TypeError``, as the JSON encoder's own error was, so ``except TypeError`` keeps working.

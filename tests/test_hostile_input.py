@@ -326,6 +326,23 @@ def test_any_other_id_stays_one_path_segment(any_answer: responses.RequestsMock,
     assert len(paths[1].split("?")[0].split("/")) == 6 and paths[1].split("?")[0].endswith("/cancel")
 
 
+
+def test_an_id_that_is_not_text_is_its_str_or_refused(any_answer: responses.RequestsMock) -> None:
+    """A UUID or an int is sent as its text, as the SDK sends it; None and bytes, whose str() is
+    not the ID meant, raise NotSerializableError (a TypeError, as the SDK raises) and send nothing."""
+    import uuid
+
+    client = get_client(url="http://ids.test", api_key=None, max_retries=0)
+    thread_id = uuid.UUID("550e8400-e29b-41d4-a716-446655440000")
+    client.threads.get(thread_id)  # type: ignore[arg-type]
+    client.threads.get(42)  # type: ignore[arg-type]
+    assert [call.request.path_url for call in any_answer.calls] == [f"/threads/{thread_id}", "/threads/42"]
+    for bad in (None, b"t1", bytearray(b"t1")):
+        with pytest.raises(NotSerializableError, match="must not be (None|bytes)"):
+            client.threads.get(bad)  # type: ignore[arg-type]
+    assert len(any_answer.calls) == 2
+
+
 # -- 3. Retry-After --------------------------------------------------------------------------------
 
 ABSURD_RETRY_AFTER = [

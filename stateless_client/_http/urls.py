@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from .._exceptions import InvalidRequestError
+from .._exceptions import InvalidRequestError, NotSerializableError
 
 __all__ = ["path", "origin", "origin_text", "path_of", "split_userinfo", "redact_userinfo"]
 
@@ -24,13 +24,19 @@ _USERINFO = re.compile(r"(?<=//)[^/?#\s]*@")
 _NETLOC_USERINFO = re.compile(r"^.*@", re.DOTALL)
 
 
-def path(*segments: str) -> str:
+def path(*given: object) -> str:
     """Join URL path segments, quoting each so an ID can never change the path.
+
+    An ID that is not a string is sent as its ``str()``, as the official SDK sends it: a
+    ``uuid.UUID`` or an ``int`` is its usual text.
 
     Raises:
         InvalidRequestError: a segment is empty, ``"."`` or ``".."``, which would address
             another endpoint (``/threads/..`` is ``/``).
+        NotSerializableError: a segment is ``None`` or bytes, whose ``str()`` (``"None"``,
+            ``"b'...'"``) is not the ID meant; a ``TypeError`` too, as the SDK raises.
     """
+    segments = [_segment(segment) for segment in given]
     for index, segment in enumerate(segments):
         if segment in _NOT_IDS:
             where = "/" + "/".join("{id}" if i == index else quote(s, safe="") for i, s in enumerate(segments))
@@ -39,6 +45,15 @@ def path(*segments: str) -> str:
                 f"ID, '.' or '..' would send the request to another endpoint"
             )
     return "".join("/" + quote(segment, safe="") for segment in segments)
+
+
+def _segment(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, (bytes, bytearray, memoryview)):
+        kind = "None" if value is None else "bytes"
+        raise NotSerializableError(f"an ID in the URL path must not be {kind}: got {value!r}")
+    return str(value)
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
