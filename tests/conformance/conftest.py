@@ -5,10 +5,24 @@ catches ``lib.StatusError`` where it caught ``httpx.HTTPStatusError``; everythin
 ported test is the SDK test's own code. A deliberate difference is marked with
 ``lib.differs(reason)``, which skips (with the reason) for this client only, and is listed in
 ``docs/porting.md``.
+
+Every port module names the SDK test file it ports in a module-level constant, the path as in
+the SDK's source tree::
+
+    SOURCE = "tests/test_errors.py"
+
+and its docstring says what of that file was left out and why. At the end of a run that ran
+conformance tests, a table counts per ``SOURCE`` the passed, skipped (a deliberate difference,
+or a missing extra) and failed tests, for ``sdk`` and for ``ours``.
+
+``no_sleep`` is the SDK's own fixture of that name: backoff sleeps are recorded, not slept
+(both clients sleep with ``time.sleep``, looked up when a client is made).
 """
 
 from __future__ import annotations
 
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -18,6 +32,7 @@ import stateless_client
 
 sdk = pytest.importorskip("langgraph_sdk", reason="the conformance suite compares with the official SDK (test extra)")
 import httpx  # noqa: E402  (installed with the SDK)
+import langgraph_sdk.errors as sdk_errors  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,9 @@ class Lib:
     get_sync_client: Callable[..., Any]
     StatusError: type[BaseException]  # what a 4xx/5xx answer raises
     module: Any
+    get_sync_client_as_is: Callable[..., Any]  # without the api_key=None default
+    errors: Any  # the module with the typed errors: NotFoundError, ...
+
 
     @property
     def ours(self) -> bool:
@@ -57,8 +75,9 @@ def _theirs(**kwargs: Any) -> Any:
 
 
 LIBS = {
-    "sdk": Lib("sdk", _theirs, httpx.HTTPStatusError, sdk),
-    "ours": Lib("ours", _ours, stateless_client.APIStatusError, stateless_client),
+    "sdk": Lib("sdk", _theirs, httpx.HTTPStatusError, sdk, sdk.get_sync_client, sdk_errors),
+    "ours": Lib("ours", _ours, stateless_client.APIStatusError, stateless_client, stateless_client.get_client,
+                 stateless_client),
 }
 
 
@@ -66,3 +85,60 @@ LIBS = {
 def lib(request: pytest.FixtureRequest) -> Lib:
     """The library under test: ``sdk`` (langgraph_sdk) or ``ours`` (stateless_client)."""
     return LIBS[request.param]
+
+
+@pytest.fixture
+def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record backoff sleeps without actually waiting (the SDK's fixture, sync half)."""
+    sleeps: list[float] = []
+    monkeypatch.setattr(time, "sleep", sleeps.append)
+    return sleeps
+
+
+# -- the per-source summary ------------------------------------------------------------------------
+
+_SOURCES: dict[str, tuple[str, str]] = {}  # nodeid -> (SOURCE, lib name)
+_COUNTS: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"passed": 0, "skipped": 0, "failed": 0})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        source = getattr(module, "SOURCE", None)
+        callspec = getattr(item, "callspec", None)
+        if source is None or callspec is None or "lib" not in callspec.params:
+            continue
+        _SOURCES[item.nodeid] = (source, callspec.params["lib"])
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    key = _SOURCES.get(report.nodeid)
+    if key is None:
+        return
+    if report.failed:
+        _COUNTS[key]["failed"] += 1
+    elif report.skipped:
+        _COUNTS[key]["skipped"] += 1
+    elif report.passed and report.when == "call":
+        _COUNTS[key]["passed"] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _COUNTS:
+        return
+    sources = sorted({source for source, _ in _COUNTS})
+    width = max(len("SDK source"), *(len(source) for source in sources))
+    write = terminalreporter.write_line
+    terminalreporter.section("conformance: passed/skipped/failed per SDK source file")
+    write(f"{'SDK source':<{width}}  {'sdk':>12}  {'ours':>12}")
+    totals = {name: {"passed": 0, "skipped": 0, "failed": 0} for name in LIBS}
+    for source in sources:
+        cells = []
+        for name in LIBS:
+            counts = _COUNTS.get((source, name), {"passed": 0, "skipped": 0, "failed": 0})
+            for kind, n in counts.items():
+                totals[name][kind] += n
+            cells.append(f"{counts['passed']}/{counts['skipped']}/{counts['failed']}")
+        write(f"{source:<{width}}  {cells[0]:>12}  {cells[1]:>12}")
+    cells = [f"{t['passed']}/{t['skipped']}/{t['failed']}" for t in totals.values()]
+    write(f"{'total':<{width}}  {cells[0]:>12}  {cells[1]:>12}")

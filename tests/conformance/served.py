@@ -5,7 +5,10 @@ The SDK's unit tests answer through ``httpx.MockTransport(handler)``, which only
 server on 127.0.0.1: each request arrives as an ``httpx.Request`` and the response is written
 back chunk by chunk as its stream yields, so streaming, delays and faults reach the client as
 they would from a real server. A stream that raises (the SDK's tests raise ``httpx.ReadError``
-to script a dropped connection) aborts the connection with a TCP reset, mid-body.
+to script a dropped connection) aborts the connection with a TCP reset, mid-body, and a handler
+that raises ``httpx.TransportError`` (the SDK's tests raise ``httpx.ConnectError`` to script a
+server that is down) resets the connection before any answer: what a client sees of a server
+that is restarting.
 """
 
 from __future__ import annotations
@@ -70,6 +73,9 @@ class Served:
             self.requests.append(request)
             try:
                 response = self.handler(request)
+            except httpx.TransportError:
+                Connection(sock, raw).reset()
+                return
             except BaseException as exc:
                 self.errors.append(exc)
                 body = f"handler failed: {type(exc).__name__}: {exc}".encode()
