@@ -166,6 +166,25 @@ def test_request_reconnect_reads_a_cut_answer_from_the_location(
         assert request.headers["x-extra"] == "1" and request.headers["x-api-key"] == SECRET
 
 
+def test_runs_wait_reads_a_cut_answer_from_the_location(make_client: Any, sleeps: list[float]) -> None:
+    """runs.wait reconnects as request_reconnect does (the SDK's runs.wait does): a bodyless GET
+    of the Location, after a retried 503, backing off 1 s and more as the SDK does."""
+    with ScriptedServer(_cut_json("/threads/t/runs/r/join"), json_answer({}, "503 Busy"),
+                        json_answer({"final": 1})) as server:
+        client = make_client(server.url)
+        assert client.runs.wait("t", "agent", input={}) == {"final": 1}
+    assert [(r.method, r.target, r.body) for r in server.requests[1:]] == [("GET", "/threads/t/runs/r/join", b"")] * 2
+    assert len(sleeps) == 2 and 1 <= sleeps[0] <= 1.25 and 2 <= sleeps[1] <= 2.5
+
+
+def test_runs_wait_without_a_location_raises_the_drop(make_client: Any) -> None:
+    with ScriptedServer(_cut_json(None)) as server:
+        client = make_client(server.url)
+        with pytest.raises(APIConnectionError):
+            client.runs.wait("t", "agent", input={})
+    assert len(server.requests) == 1
+
+
 def test_request_reconnect_gives_up_after_reconnect_limit(make_client: Any, sleeps: list[float]) -> None:
     with ScriptedServer(_cut_json("/join"), json_answer({}, "502 Bad Gateway"),
                         json_answer({}, "502 Bad Gateway")) as server:

@@ -15,7 +15,7 @@ import time
 
 from .._config import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER, MAX_RETRY_DELAY
 
-__all__ = ["Retry", "retry_delay", "retries_status"]
+__all__ = ["Retry", "retry_delay", "reconnect_delay", "retries_status"]
 
 
 class Retry(enum.Enum):
@@ -61,6 +61,16 @@ def retry_delay(attempt: int, retry_after: str | None = None) -> float:
             return min(max(seconds, 0.0), MAX_RETRY_AFTER)
     delay = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
     return delay * (1 - 0.25 * random.random())
+
+
+def reconnect_delay(attempt: int) -> float:
+    """Seconds before reconnection number ``attempt + 1`` to an answer that was cut off: 1, 2,
+    4, 5, 5 s, each plus up to 25 % jitter, as the official SDK waits.
+
+    A cut answer usually means the server restarted or was redeployed; asking again within
+    half a second, as a plain retry would, mostly meets the same restart.
+    """
+    return min(2.0**attempt, 5.0) * (1 + 0.25 * random.random())
 
 
 # delay-seconds is 1*DIGIT (RFC 9110); a fraction is tolerated. No sign, exponent, "_", nan, inf.

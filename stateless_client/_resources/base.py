@@ -16,15 +16,16 @@ What to build from the answer (``cast``) is a model class (``Thread``), ``list[M
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import replace
 from typing import Any, Callable, Iterator, Mapping, Optional, Sequence, TypeVar, overload
 
 import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import APIError, InvalidResponseError
+from .._exceptions import APIConnectionError, APIError, InternalServerError, InvalidResponseError, RateLimitError
 from .._http.options import RequestOptions
-from .._http.retries import Retry
+from .._http.retries import Retry, reconnect_delay
 from .._http.stream import Canceller, RunStream, check_event_stream, open_run_stream
 from .._http.transport import NO_BODY, Transport
 from .._http.urls import path
@@ -33,6 +34,7 @@ from ..types import CancelAction, QueryParamTypes
 
 __all__ = ["Resource", "paginate", "flag", "drop_none", "json_options", "OnResponse"]
 
+logger = logging.getLogger("stateless_client")
 _M = TypeVar("_M", bound=_Model)
 _T = TypeVar("_T")
 Query = Optional[Mapping[str, Any]]
@@ -201,15 +203,47 @@ class Resource:
         retry: Retry | None = None,
         on_response: OnResponse | None = None,
         empty_ok: bool = False,
+        reconnect_limit: int = 0,
     ) -> tuple[Any, requests.Response]:
-        """Send a request; return its JSON answer and the (closed) response."""
+        """Send a request; return its JSON answer and the (closed) response, read from the
+        answer's ``Location`` if it was cut off and ``reconnect_limit`` allows."""
         # The body is read after the hook has seen the headers; and, for a call that starts a
         # run, outside ``requests``, where a caller's ``AbortScope`` can stop it (``wait_many``).
         # Any other body is read inside ``requests``, so that a failed read is retried where safe.
         streamed = on_response is not None or retry is Retry.STARTS_RUN
         response = self._open(method, path, options, body=body, query=query, retry=retry, on_response=on_response,
                               stream=streamed)
-        return self._transport.read_json(response, options, empty_ok=empty_ok), response
+        return self._read_json_or_reconnect(response, options, reconnect_limit, empty_ok=empty_ok)
+
+    def _read_json_or_reconnect(
+        self, response: requests.Response, options: RequestOptions, limit: int, *, empty_ok: bool = False,
+    ) -> tuple[Any, requests.Response]:
+        """Read a JSON answer; if it is cut off and the server named a ``Location``, read the
+        answer from there instead (a ``GET`` with the call's headers, up to ``limit`` times,
+        backing off as ``reconnect_delay``), as the official SDK does for ``runs.wait``.
+
+        A reconnection is tried again after a connection failure, 429 or 5xx; any other error
+        status raises at once, and a ``Location`` on another origin is refused by the transport.
+        """
+        location = response.headers.get("location")
+        try:
+            return self._transport.read_json(response, options, empty_ok=empty_ok), response
+        except APIConnectionError:
+            if limit <= 0 or not location:
+                raise
+        reconnect = RequestOptions(headers=options.headers, timeout=options.timeout, max_retries=0)
+        for attempt in range(limit):
+            delay = reconnect_delay(attempt)
+            logger.debug("the answer was cut off; reading it from %s in %.2f s (attempt %d)", location, delay,
+                         attempt + 1)
+            self._transport.sleep(delay)
+            try:
+                response = self._transport.request("GET", location, reconnect)
+                return self._transport.read_json(response, reconnect, empty_ok=empty_ok), response
+            except (APIConnectionError, RateLimitError, InternalServerError):
+                if attempt == limit - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(
         self,

@@ -6,10 +6,7 @@ import logging
 from typing import Any, Mapping
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
-from .._exceptions import APIConnectionError, InternalServerError, RateLimitError
 from .._http.headers import Headers
-from .._http.options import RequestOptions
-from .._http.retries import retry_delay
 from .._http.stream import RunStream
 from .._http.transport import NO_BODY
 from .._models import StreamPart
@@ -198,31 +195,9 @@ class HttpClient(Resource):
         method = method.upper()
         options = self._options(headers, params, timeout, max_retries)
         response = self._open(method, path, options, body=_body(json), on_response=on_response)
-        location = response.headers.get("location")
-        try:
-            return self._transport.read_json(response, options, empty_ok=True)
-        except APIConnectionError:
-            if reconnect_limit <= 0 or not location:
-                raise
-        return self._reconnect(location, options, reconnect_limit)
+        return self._read_json_or_reconnect(response, options, reconnect_limit, empty_ok=True)[0]
 
     # -- shared --------------------------------------------------------------------------------
 
     def _send(self, method: str, path: str, body: Any, options: RequestOptions, on_response: OnResponse | None) -> Any:
         return self._json(method, path, options=options, body=body, on_response=on_response, empty_ok=True)[0]
-
-    def _reconnect(self, location: str, options: RequestOptions, limit: int) -> Any:
-        """``GET location`` until it answers, up to ``limit`` times (the caller's headers, no query)."""
-        reconnect = RequestOptions(headers=options.headers, timeout=options.timeout, max_retries=0)
-        for attempt in range(limit):
-            delay = retry_delay(attempt)
-            logger.debug("the answer was cut off; reading it from %s in %.2f s (attempt %d)", location, delay,
-                         attempt + 1)
-            self._transport.sleep(delay)
-            try:
-                return self._transport.read_json(self._transport.request("GET", location, reconnect), reconnect,
-                                                 empty_ok=True)
-            except (APIConnectionError, RateLimitError, InternalServerError):
-                if attempt == limit - 1:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover

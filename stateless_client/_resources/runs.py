@@ -44,6 +44,9 @@ from ..types import (
 from .base import Resource, drop_none, flag, json_options
 from .run_payload import run_payload
 
+#: How many times a cut-off ``/wait`` answer is read again from its ``Location`` (the SDK's 5).
+RECONNECT_LIMIT: Final = 5
+
 __all__ = ["Runs", "STREAM_TAG"]
 
 OnRunCreated = Callable[[RunCreateMetadata], None]
@@ -626,9 +629,13 @@ class Runs(Resource):
         on_response: Callable[[requests.Response], None] | None = None,
         run_id: str | None = None,
     ) -> Any:
-        """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises."""
+        """A run's final state from ``/wait`` or ``/join``; a failure reported in it raises.
+
+        When the answer is cut off (a server restart or deploy) and the server named where the
+        run can be joined (``Location``), the state is read from there, as the SDK does.
+        """
         state, response = self._json(method, state_path, body=payload, options=options, retry=retry,
-                                     on_response=on_response)
+                                     on_response=on_response, reconnect_limit=RECONNECT_LIMIT)
         if raise_error and isinstance(state, dict) and "__error__" in state:
             raise run_error(state["__error__"], run_id=run_location(response)[0] or run_id, method=method,
                             url=response.url, response=response)

@@ -11,7 +11,7 @@ Fixtures only: no language model (a fake chat model streams the words of a fixed
 from __future__ import annotations
 
 import operator
-from typing import Annotated, Any, AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Annotated, Any, AsyncIterator, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
@@ -24,6 +24,10 @@ from langgraph.store.base import BaseStore
 from langgraph.stream.transformers import CustomTransformer, UpdatesTransformer
 from langgraph.types import interrupt
 from typing_extensions import TypedDict
+
+if TYPE_CHECKING:  # the server classifies a factory by these annotations' names
+    from langchain_core.runnables import RunnableConfig
+    from langgraph_sdk.runtime import ServerRuntime
 
 
 class _WordsChatModel(BaseChatModel):
@@ -150,7 +154,7 @@ class EchoState(TypedDict, total=False):
     is_for_execution: bool
 
 
-async def make_factory_graph(config: Any, runtime: Any) -> Any:
+async def make_factory_graph(config: RunnableConfig, runtime: ServerRuntime) -> Any:
     """A two-argument factory: checks it got a ``ServerRuntime``, and builds a graph that echoes
     ``text`` and reports the runtime's access context."""
     from langgraph_sdk.runtime import _ExecutionRuntime, _ReadRuntime
