@@ -338,7 +338,7 @@ def test_an_id_that_is_not_text_is_its_str_or_refused(any_answer: responses.Requ
     client.threads.get(42)  # type: ignore[arg-type]
     assert [call.request.path_url for call in any_answer.calls] == [f"/threads/{thread_id}", "/threads/42"]
     for bad in (None, b"t1", bytearray(b"t1")):
-        with pytest.raises(NotSerializableError, match="must not be (None|bytes)"):
+        with pytest.raises(NotSerializableError, match=r"must not be (None|bytes)"):
             client.threads.get(bad)  # type: ignore[arg-type]
     assert len(any_answer.calls) == 2
 

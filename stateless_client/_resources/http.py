@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._http.headers import Headers
+from .._http.options import RequestOptions
 from .._http.stream import RunStream
 from .._http.transport import NO_BODY
 from .._models import StreamPart

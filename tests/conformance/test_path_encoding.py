@@ -47,9 +47,9 @@ def _refused_unsent(lib: Any, call: Any) -> None:
     """For ours: ``call(client)`` raises InvalidRequestError and nothing reaches the server."""
     if not lib.ours:
         return
-    with Served(lambda request: httpx.Response(200, json={})) as served, lib.get_sync_client(url=served.url) as client:
-        with pytest.raises(lib.module.InvalidRequestError):
-            call(client)
+    with (Served(lambda request: httpx.Response(200, json={})) as served,
+          lib.get_sync_client(url=served.url) as client, pytest.raises(lib.module.InvalidRequestError)):
+        call(client)
     assert served.requests == []
 
 
@@ -97,18 +97,18 @@ class TestQuotePathParam:
         assert _quote_path_param(lib, 42) == "42"
 
     def test_none_value_raises_type_error(self, lib) -> None:
-        with Served(lambda request: httpx.Response(200, json={})) as served:
-            with lib.get_sync_client(url=served.url) as client, pytest.raises(TypeError, match="must not be None"):
-                client.threads.get(None)
+        with (Served(lambda request: httpx.Response(200, json={})) as served,
+              lib.get_sync_client(url=served.url) as client, pytest.raises(TypeError, match="must not be None")):
+            client.threads.get(None)
         assert served.requests == []
 
     def test_bytes_value_raises_type_error(self, lib) -> None:
-        with Served(lambda request: httpx.Response(200, json={})) as served:
-            with lib.get_sync_client(url=served.url) as client:
-                with pytest.raises(TypeError, match="must not be bytes"):
-                    client.threads.get(b"bytes")
-                with pytest.raises(TypeError, match="must not be bytes"):
-                    client.threads.get(bytearray(b"bytes"))
+        served = Served(lambda request: httpx.Response(200, json={}))
+        with served, lib.get_sync_client(url=served.url) as client:
+            with pytest.raises(TypeError, match="must not be bytes"):
+                client.threads.get(b"bytes")
+            with pytest.raises(TypeError, match="must not be bytes"):
+                client.threads.get(bytearray(b"bytes"))
         assert served.requests == []
 
 

@@ -70,9 +70,9 @@ def _warns_reconnect(lib: Any) -> Any:
 @pytest.mark.usefixtures("no_sleep")
 def test_sync_wait_reconnects_with_a_bodyless_get(lib):
     requests: list[httpx.Request] = []
-    with Served(_wait_handler(requests)) as served, lib.get_sync_client(url=served.url) as client:
-        with _warns_reconnect(lib):
-            result = client.runs.wait("t1", "agent", input={"question": "hi"})
+    with (Served(_wait_handler(requests)) as served, lib.get_sync_client(url=served.url) as client,
+          _warns_reconnect(lib)):
+        result = client.runs.wait("t1", "agent", input={"question": "hi"})
 
     assert result == {"done": True}
     _assert_bodyless_get(requests[1])
@@ -137,9 +137,9 @@ def test_sync_wait_raises_the_run_error(lib):
         requests.append(request)
         return httpx.Response(200, json={"__error__": {"error": "RuntimeError", "message": "boom"}})
 
-    with Served(handler) as served, lib.get_sync_client(url=served.url) as client:
-        with pytest.raises(Exception, match="RuntimeError: boom"):
-            client.runs.wait("t1", "agent", input={}, raise_error=True)
+    with (Served(handler) as served, lib.get_sync_client(url=served.url) as client,
+          pytest.raises(Exception, match="RuntimeError: boom")):
+        client.runs.wait("t1", "agent", input={}, raise_error=True)
 
     assert "raise_error" not in json.loads(requests[0].content)
 
