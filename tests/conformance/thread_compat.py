@@ -41,3 +41,13 @@ def status_of_error(lib: Any, error: BaseException | None) -> int | None:
     if isinstance(error, lib.StatusError):
         return lib.status_of(error)
     return None
+
+
+def message_stream_class(lib: Any) -> type:
+    """What ``thread.messages`` yields: langchain's ``ChatModelStream`` for the SDK,
+    ``MessageStream`` here (this client does not depend on langchain)."""
+    if lib.ours:
+        return lib.module.MessageStream  # type: ignore[no-any-return]
+    from langchain_core.language_models.chat_model_stream import ChatModelStream
+
+    return ChatModelStream
