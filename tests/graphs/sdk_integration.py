@@ -11,6 +11,7 @@ Fixtures only: no language model (a fake chat model streams the words of a fixed
 from __future__ import annotations
 
 import operator
+import time
 from typing import TYPE_CHECKING, Annotated, Any, AsyncIterator, Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -59,6 +60,7 @@ class _WordsChatModel(BaseChatModel):
 
 
 _model = _WordsChatModel()
+PAUSE_DELAY = 1.0  # seconds before ``ask_human`` pauses the run (see there)
 
 
 class AgentState(TypedDict):
@@ -104,6 +106,11 @@ def call_tool(state: AgentState) -> dict[str, Any]:
 
 def ask_human(state: AgentState) -> dict[str, Any]:
     _progress("ask_human", "start")
+    # The SDK ends its projections when its lifecycle connection sees the pause; a run that
+    # pauses before a projection's own connection has caught up leaves that projection short
+    # (seen on langgraph dev: ``extensions["progress"]`` got 0 or 1 of the 5 events). The
+    # SDK's graph runs a real model and is slow enough not to; this one waits instead.
+    time.sleep(PAUSE_DELAY)
     answer = interrupt("Are we good?")
     _progress("ask_human", "end", answer=str(answer))
     return {"messages": [AIMessage(content=f"Human said: {answer}", id="ai-msg-3")], "items": ["asked"]}
