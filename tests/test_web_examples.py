@@ -11,6 +11,7 @@ and ``error``.
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import json
 import os
@@ -363,3 +364,62 @@ def test_a_browser_shows_the_tokens_and_starts_one_run(
     assert len(runs) == 1 and runs[0].status == "success"
     if os.environ.get("UPDATE_SCREENSHOTS"):
         shutil.copy(tmp_path / "web-relay.png", ROOT / "docs" / "img" / "web-relay.png")
+
+
+def test_a_page_on_another_site_cannot_start_a_run_from_a_browser(
+    flask_url: str, examples: dict[str, ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Chromium itself sends from another site (``localhost`` is another site than
+    ``127.0.0.1``): an ``<img>`` on the stream and a ``fetch`` POST to ``/threads``, both
+    answered 403, and nothing reaches the LangGraph server."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    evil_page = (f'<img src="{flask_url}/stream?thread_id=t&q=hi">'
+                 f'<script>fetch("{flask_url}/threads", {{method: "POST", mode: "no-cors", credentials: "include"}})'
+                 '</script>').encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(evil_page)))
+            self.end_headers()
+            self.wfile.write(evil_page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    flask = pytest.importorskip("flask")
+    app = examples["flask_app"].app
+    answers: dict[str, int] = {}  # path -> status, as the app answered (the <img> never shows it)
+    sent: dict[str, str] = {}  # path -> the Sec-Fetch-Site Chromium sent
+
+    def answered(sender: Any, response: Any, **extra: Any) -> None:
+        answers[flask.request.path] = response.status_code
+        sent[flask.request.path] = flask.request.headers.get("Sec-Fetch-Site", "")
+
+    with ScriptedServer(*[status(503, "Service Unavailable")] * 4) as recorder, \
+            flask.request_finished.connected_to(answered, app):
+        recording = get_client(url=recorder.url, max_retries=0)
+        monkeypatch.setattr(examples["flask_app"], "client", recording)
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM)
+                try:
+                    page = browser.new_page()
+                    page.goto(f"http://localhost:{evil.server_address[1]}/")
+                    deadline = time.monotonic() + BOUND
+                    while len(answers) < 2 and time.monotonic() < deadline:
+                        page.wait_for_timeout(50)
+                finally:
+                    browser.close()
+        finally:
+            evil.shutdown()
+            evil.server_close()
+            recording.close()
+    assert answers == {"/stream": 403, "/threads": 403}
+    assert sent == {"/stream": "cross-site", "/threads": "cross-site"}
+    assert recorder.requests == []
