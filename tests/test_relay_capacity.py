@@ -298,11 +298,7 @@ def test_idle_threads_retire() -> None:
         pool.submit(lambda: done.wait(BOUND) and None)  # type: ignore[func-returns-value]
     done.wait(BOUND)
     assert pool.threads == 3
-    for _ in range(int(BOUND / 0.01)):
-        if pool.threads == 0:
-            break
-        threading.Event().wait(0.01)
-    assert pool.threads == 0 and pool.pending == 0
+    assert _eventually(lambda: pool.threads == 0) and pool.pending == 0
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
@@ -314,3 +310,34 @@ def test_a_forked_child_makes_a_pool_of_its_own() -> None:
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert relay_pool._pool is not None
+
+
+def _eventually(condition: Callable[[], bool]) -> bool:
+    for _ in range(int(BOUND / 0.01)):
+        if condition():
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+def test_a_lower_limit_ends_threads_as_they_finish_even_with_work_waiting() -> None:
+    pool = relay_pool.RelayPool(4, idle_seconds=BOUND)
+    first, later = threading.Event(), threading.Event()
+    running: list[str] = []
+
+    def job(gate: threading.Event, name: str) -> None:
+        running.append(name)
+        gate.wait(BOUND)
+        running.remove(name)
+
+    for n in range(4):
+        pool.submit(lambda n=n: job(first, f"first-{n}"))  # type: ignore[misc]
+    assert _eventually(lambda: len(running) == 4)
+    for n in range(3):
+        pool.submit(lambda n=n: job(later, f"later-{n}"))  # type: ignore[misc]
+    pool.resize(1)
+    first.set()  # three of the four threads end instead of taking the waiting work
+    assert _eventually(lambda: pool.threads == 1)
+    assert _eventually(lambda: len(running) == 1) and running[0].startswith("later-")
+    later.set()
+    assert _eventually(lambda: pool.pending == 0) and pool.threads == 1

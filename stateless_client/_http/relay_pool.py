@@ -66,7 +66,13 @@ class RelayPool:
             if len(self._jobs) <= self._idle:
                 self._lock.notify()  # an idle thread takes it
             elif self._threads < self.size:
-                self._start_thread()
+                try:
+                    self._start_thread()
+                except RuntimeError:  # the OS refused a thread
+                    if not self._threads:  # and none will ever take the job
+                        self._jobs.pop()
+                        self._pending -= 1
+                        raise
             if self._pending > self.size and not self._full:
                 self._full = True
                 logger.warning(
@@ -74,26 +80,37 @@ class RelayPool:
                     "(raise the limit with stateless_client.set_relay_threads())", self.size,
                 )
 
+    def resize(self, size: int) -> None:
+        """Allow ``size`` threads: waiting work starts at once on a higher limit; over a lower
+        one, threads end as they finish their work."""
+        with self._lock:
+            self.size = size
+            try:
+                while self._threads < size and len(self._jobs) > self._idle:
+                    self._start_thread()
+            except RuntimeError:
+                pass  # the OS refused a thread: the work waits for a running one
+            self._lock.notify_all()  # idle threads over a lower limit end
+
     def _start_thread(self) -> None:
         self._started += 1
         thread = threading.Thread(target=self._work, name=f"stateless-client-relay-{self._started}", daemon=True)
         self._threads += 1
         try:
             thread.start()
-        except RuntimeError:  # the OS refused a thread: the job waits for a running one
+        except RuntimeError:
             self._threads -= 1
-            if not self._threads:
-                self._jobs.pop()
-                self._pending -= 1
-                raise
+            raise
 
     def _work(self) -> None:
         while True:
             with self._lock:
-                while not self._jobs:
+                while True:
                     if self._threads > self.size:  # the limit was lowered
                         self._threads -= 1
                         return
+                    if self._jobs:
+                        break
                     self._idle += 1
                     woken = self._lock.wait(self.idle_seconds)
                     self._idle -= 1
@@ -151,24 +168,20 @@ def set_relay_threads(size: int) -> int:
     with _pool_lock:
         former, _size = _size, size
         if _pool is not None:
-            with _pool._lock:
-                _pool.size = size
-                while _pool._threads < size and len(_pool._jobs) > _pool._idle:
-                    _pool._start_thread()  # work that waited for a thread starts now
-                _pool._lock.notify_all()  # threads over a lower limit retire
+            _pool.resize(size)
     return former
 
 
-async def run(function: Callable[..., T], *args: Any, cancelled_skips: bool = True) -> T:
+async def run(function: Callable[..., T], *args: Any) -> T:
     """``function(*args)`` in a relay thread, awaited. If the awaiting task is cancelled
-    before a thread took the call, the call is skipped (``cancelled_skips``)."""
+    before a thread took the call, the call is never made."""
     import asyncio
 
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
     def job() -> None:
-        if cancelled_skips and future.cancelled():
+        if future.cancelled():
             return
         try:
             result = function(*args)
