@@ -57,7 +57,7 @@ QUICK: dict[str, Any] = {
     "sseclient_big_limit": 3.0,
 }
 HIGHER, LOWER = "higher", "lower"
-SECTIONS = ("throughput", "latency", "big", "volume", "import", "real-server")
+SECTIONS = ("throughput", "latency", "big", "volume", "import", "real-server", "relays")
 
 
 def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
@@ -254,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
           f"medians of {rounds} rounds ({plan['real_rounds']} against langgraph dev); "
           "ratios are to the official sync SDK (sdk)\n")
     print(table.render())
+    if "relays" in wanted:  # its own table: other columns (benchmarks/relays.py)
+        from benchmarks.relays import section
+
+        print("\n" + section(quick=args.quick))
     print(f"\n({time.monotonic() - started:.0f} s)")
     return 0
 

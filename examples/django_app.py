@@ -7,12 +7,14 @@ served under WSGI or ASGI from this one file.
     uvicorn --port 8000 django_app:asgi_application  # ASGI
 
 then open http://127.0.0.1:8000. The assistant must stream chat-model tokens (stream mode
-``messages-tuple``). See docs/web.md.
+``messages-tuple``). Served under another name than 127.0.0.1 or localhost, list it in
+``DJANGO_ALLOWED_HOSTS`` (comma-separated). See docs/web.md, and its "Deploying" section.
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -20,15 +22,18 @@ settings.configure(
     ROOT_URLCONF=__name__,
     SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "only-for-this-example"),
     ALLOWED_HOSTS=os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(","),
-    # No GZipMiddleware here: it would compress, and so hold back, the stream.
-    MIDDLEWARE=[],
+    # CommonMiddleware enforces ALLOWED_HOSTS (a 400 for any other Host: no DNS rebinding),
+    # which nothing else does before a view calls request.get_host(). No GZipMiddleware here:
+    # it would compress, and so hold back, the stream.
+    MIDDLEWARE=["django.middleware.common.CommonMiddleware"],
 )
 
 from django.core.asgi import get_asgi_application  # noqa: E402  (after settings.configure)
 from django.core.handlers.asgi import ASGIRequest  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse  # noqa: E402
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse  # noqa: E402
 from django.urls import path  # noqa: E402
+from django.views.decorators.http import require_GET, require_POST  # noqa: E402
 
 from stateless_client import SSE_RESPONSE_HEADERS, get_client  # noqa: E402
 
@@ -38,12 +43,37 @@ ASSISTANT_ID = os.environ.get("LANGGRAPH_ASSISTANT", "agent")
 client = get_client(url=LANGGRAPH_URL)  # one client, shared by every request's thread
 
 
+def from_this_site(request: HttpRequest) -> bool:
+    """Whether the request comes from this app's own page, as far as the browser says.
+
+    Browsers send ``Sec-Fetch-Site`` (``cross-site`` for an ``<img>`` or a form on another
+    site, ``none`` for an address typed by the user) and, on a POST, ``Origin``. A request
+    with neither comes from no current browser (curl, a script), so carries no visitor's
+    cookies, and may pass.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.get_host()
+
+
+@require_GET
 def page(request: HttpRequest) -> HttpResponse:
-    thread = client.threads.create()  # one conversation, one thread
-    return HttpResponse(PAGE.replace("{thread_id}", thread.thread_id))
+    return HttpResponse(PAGE)  # writes nothing upstream: the thread is made with the first question
 
 
-def stream(request: HttpRequest) -> StreamingHttpResponse:
+@require_POST
+def new_thread(request: HttpRequest) -> HttpResponse:
+    if not from_this_site(request):
+        return HttpResponse("cross-site request refused", status=403)
+    return JsonResponse({"thread_id": client.threads.create().thread_id})  # one conversation, one thread
+
+
+@require_GET
+def stream(request: HttpRequest) -> HttpResponse:
+    if not from_this_site(request):  # else any page on the web could start runs as its visitors
+        return HttpResponse("cross-site request refused", status=403)
     run = client.runs.stream(
         request.GET["thread_id"],  # in a real app, check that this user owns the thread
         ASSISTANT_ID,
@@ -67,7 +97,7 @@ def stream(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse(body, headers=SSE_RESPONSE_HEADERS)
 
 
-urlpatterns = [path("", page), path("stream", stream)]
+urlpatterns = [path("", page), path("threads", new_thread), path("stream", stream)]
 
 application = get_wsgi_application()  # WSGI: waitress, gunicorn (worker class gthread)
 asgi_application = get_asgi_application()  # ASGI: uvicorn, daphne, hypercorn
@@ -82,11 +112,17 @@ PAGE = """<!doctype html>
 <p><small id="status"></small></p>
 <script>
 const $ = (id) => document.getElementById(id);
-$("ask").onsubmit = (submit) => {
+let threadId = null;  // made with the first question, so that a page view writes nothing upstream
+$("ask").onsubmit = async (submit) => {
   submit.preventDefault();
   $("answer").textContent = $("error").textContent = "";
   $("status").textContent = "streaming...";
-  const query = new URLSearchParams({thread_id: "{thread_id}", q: new FormData($("ask")).get("q")});
+  if (threadId === null) {
+    const created = await fetch("/threads", {method: "POST"});
+    if (!created.ok) { $("status").textContent = "could not start a conversation"; return; }
+    threadId = (await created.json()).thread_id;
+  }
+  const query = new URLSearchParams({thread_id: threadId, q: new FormData($("ask")).get("q")});
   const source = new EventSource("/stream?" + query);
   source.addEventListener("messages", (event) => {
     const [chunk, metadata] = JSON.parse(event.data);  // messages-tuple: [message chunk, metadata]

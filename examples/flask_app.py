@@ -4,32 +4,67 @@
     LANGGRAPH_URL=http://127.0.0.1:2024 LANGGRAPH_ASSISTANT=agent python examples/flask_app.py
 
 then open http://127.0.0.1:8000. The assistant must stream chat-model tokens (stream mode
-``messages-tuple``). See docs/web.md.
+``messages-tuple``). Served under another name than 127.0.0.1 or localhost, list it in
+``ALLOWED_HOSTS`` (comma-separated). See docs/web.md, and its "Deploying" section.
 """
 
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
+from werkzeug.sansio.utils import host_is_trusted
 
 from stateless_client import SSE_RESPONSE_HEADERS, get_client
 
 LANGGRAPH_URL = os.environ.get("LANGGRAPH_URL", "http://127.0.0.1:2024")
 ASSISTANT_ID = os.environ.get("LANGGRAPH_ASSISTANT", "agent")
+ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 
 client = get_client(url=LANGGRAPH_URL)  # one client, shared by every request's thread
 app = Flask(__name__)
 
 
+@app.before_request
+def refuse_other_hosts() -> None:
+    # DNS rebinding: a site whose name its owner points at 127.0.0.1 would otherwise be able
+    # to drive this app, running on a developer's machine, from that developer's browser.
+    if not host_is_trusted(request.host, ALLOWED_HOSTS):
+        abort(400)
+
+
+def from_this_site() -> bool:
+    """Whether the request comes from this app's own page, as far as the browser says.
+
+    Browsers send ``Sec-Fetch-Site`` (``cross-site`` for an ``<img>`` or a form on another
+    site, ``none`` for an address typed by the user) and, on a POST, ``Origin``. A request
+    with neither comes from no current browser (curl, a script), so carries no visitor's
+    cookies, and may pass.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
 @app.get("/")
 def page() -> str:
-    thread = client.threads.create()  # one conversation, one thread
-    return PAGE.replace("{thread_id}", thread.thread_id)
+    return PAGE  # writes nothing upstream: the thread is made with the first question
+
+
+@app.post("/threads")
+def new_thread() -> dict[str, str]:
+    if not from_this_site():
+        abort(403)
+    return {"thread_id": client.threads.create().thread_id}  # one conversation, one thread
 
 
 @app.get("/stream")
 def stream() -> Response:
+    if not from_this_site():  # else any page on the web could start runs as its visitors
+        abort(403)
     run = client.runs.stream(
         request.args["thread_id"],  # in a real app, check that this user owns the thread
         ASSISTANT_ID,
@@ -56,11 +91,17 @@ PAGE = """<!doctype html>
 <p><small id="status"></small></p>
 <script>
 const $ = (id) => document.getElementById(id);
-$("ask").onsubmit = (submit) => {
+let threadId = null;  // made with the first question, so that a page view writes nothing upstream
+$("ask").onsubmit = async (submit) => {
   submit.preventDefault();
   $("answer").textContent = $("error").textContent = "";
   $("status").textContent = "streaming...";
-  const query = new URLSearchParams({thread_id: "{thread_id}", q: new FormData($("ask")).get("q")});
+  if (threadId === null) {
+    const created = await fetch("/threads", {method: "POST"});
+    if (!created.ok) { $("status").textContent = "could not start a conversation"; return; }
+    threadId = (await created.json()).thread_id;
+  }
+  const query = new URLSearchParams({thread_id: threadId, q: new FormData($("ask")).get("q")});
   const source = new EventSource("/stream?" + query);
   source.addEventListener("messages", (event) => {
     const [chunk, metadata] = JSON.parse(event.data);  // messages-tuple: [message chunk, metadata]

@@ -43,6 +43,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._http.relay import SSE_RESPONSE_HEADERS
+    from ._http.relay_pool import set_relay_threads, to_relay_thread
     from ._http.stream import RunStream
     from ._models import (
         Assistant,
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
 # never relays to a browser or opens a thread stream does not pay for loading them (issue 21).
 _LAZY = {
     "SSE_RESPONSE_HEADERS": "._http.relay",
+    **dict.fromkeys(["set_relay_threads", "to_relay_thread"], "._http.relay_pool"),
     "RunStream": "._http.stream",
     **dict.fromkeys(
         ["Assistant", "AssistantVersion", "Cron", "GraphSchema", "Item", "Run", "SearchItem", "StreamPart",
@@ -122,6 +124,8 @@ __all__ = [
     "TextStream",
     "ToolCall",
     "SSE_RESPONSE_HEADERS",
+    "set_relay_threads",
+    "to_relay_thread",
     "StreamPart",
     "Run",
     "Thread",

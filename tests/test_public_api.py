@@ -19,6 +19,7 @@ from stateless_client import (
 
 EXPECTED = {
     "Client", "get_client", "Timeout", "NOT_GIVEN", "Runs", "Threads", "RunStream", "SSE_RESPONSE_HEADERS",
+    "set_relay_threads", "to_relay_thread",
     "StreamPart", "Run",
     "Thread", "StatelessClientError", "APIError", "APIStatusError", "BadRequestError", "AuthenticationError",
     "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError", "RateLimitError",

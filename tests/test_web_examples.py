@@ -1,6 +1,7 @@
 """The web examples (``examples/``), run for real: Flask and Django under waitress (WSGI), Django
 and docs/web.md's Starlette snippet under uvicorn (ASGI), each in front of the real
-``langgraph dev``, read as a browser would.
+``langgraph dev``, read as a browser would; and refusing what a deployed app must refuse
+(docs/web.md, "Deploying").
 
 Each app runs in this process, on a free port, with its module's ``ASSISTANT_ID`` set per test
 to one of the test graphs: ``slow_tokens`` (an echo model; ``"gate:<dir> text"`` makes it wait
@@ -10,6 +11,7 @@ and ``error``.
 
 from __future__ import annotations
 
+import http.server
 import importlib.util
 import json
 import os
@@ -29,11 +31,12 @@ import uvicorn
 from waitress import wasyncore
 from waitress.server import create_server
 
-from stateless_client import SSE_RESPONSE_HEADERS, Client
+from stateless_client import SSE_RESPONSE_HEADERS, Client, get_client
 from stateless_client._dev.local_server import LocalServer, free_port
 from stateless_client.sse import decode
 
 from .helpers import settled_status
+from .loopback import ScriptedServer, status
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -236,6 +239,79 @@ def test_a_failed_run_is_an_error_event_then_end(
     assert error["run_id"] == client.runs.list(thread.thread_id)[0].run_id
 
 
+# --- Safe by default (issue 19): cross-site requests, other hosts, page views.
+
+
+@pytest.fixture
+def upstream_recorder(app: App, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
+    """The app's client pointed at a server that records any request (and answers 503)."""
+    with ScriptedServer(*[status(503, "Service Unavailable")] * 4) as recorder:
+        recording = get_client(url=recorder.url, max_retries=0)
+        monkeypatch.setattr(app.module, "client", recording)
+        yield recorder
+        recording.close()
+
+
+_CROSS_SITE = {
+    "an <img> on another site": {"Sec-Fetch-Site": "cross-site"},
+    "a page on a sibling subdomain": {"Sec-Fetch-Site": "same-site"},
+    "a fetch from another origin": {"Origin": "https://evil.example"},
+    "another origin that claims same-origin": {"Sec-Fetch-Site": "same-origin", "Origin": "http://evil.example"},
+}
+
+
+@pytest.mark.parametrize("headers", list(_CROSS_SITE.values()), ids=list(_CROSS_SITE))
+def test_a_cross_site_request_cannot_start_a_run(
+    app: App, upstream_recorder: ScriptedServer, headers: dict[str, str]
+) -> None:
+    response = requests.get(f"{app.url}/stream", params={"thread_id": "t", "q": "hi"}, headers=headers,
+                            timeout=BOUND)
+    assert response.status_code == 403
+    if app.module.__name__ != "web_md_snippet":  # the Starlette snippet has no page nor /threads
+        created = requests.post(f"{app.url}/threads", headers=headers, timeout=BOUND)
+        assert created.status_code == 403
+    assert upstream_recorder.requests == []
+
+
+def test_a_request_from_the_apps_own_page_is_served(
+    app: App, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a browser sends from the page itself: ``Sec-Fetch-Site: same-origin`` and, on a
+    POST, the app's own ``Origin``."""
+    monkeypatch.setattr(app.module, "ASSISTANT_ID", "error")
+    own = {"Sec-Fetch-Site": "same-origin", "Origin": app.url}
+    thread_id = client.threads.create().thread_id
+    if app.module.__name__ != "web_md_snippet":
+        created = requests.post(f"{app.url}/threads", headers=own, timeout=BOUND)
+        created.raise_for_status()
+        thread_id = created.json()["thread_id"]
+        assert client.threads.get(thread_id).thread_id == thread_id
+    with requests.get(f"{app.url}/stream", params={"thread_id": thread_id, "q": "hi"}, headers=own,
+                      stream=True, timeout=BOUND) as response:
+        assert response.status_code == 200
+        events = [event.event for event in decode(response.iter_content(chunk_size=None))]
+    assert events[-2:] == ["error", "end"]  # the "error" graph's run, relayed to its end
+
+
+@pytest.mark.parametrize("path", ["/", "/stream?thread_id=t&q=hi"])
+def test_another_host_is_refused(app: App, upstream_recorder: ScriptedServer, path: str) -> None:
+    """DNS rebinding: a page of evil.example, its name now resolving to this app's address,
+    sends ``Host: evil.example``."""
+    port = app.url.rsplit(":", 1)[1]
+    response = requests.get(app.url + path, headers={"Host": f"evil.example:{port}"}, timeout=BOUND)
+    assert response.status_code == 400
+    assert upstream_recorder.requests == []
+
+
+def test_a_page_view_writes_nothing_upstream(app: App, upstream_recorder: ScriptedServer) -> None:
+    if app.module.__name__ == "web_md_snippet":
+        pytest.skip("the Starlette snippet has no page")
+    for _ in range(3):
+        page = requests.get(app.url + "/", timeout=BOUND)
+        assert page.status_code == 200 and "<form" in page.text
+    assert upstream_recorder.requests == []
+
+
 # --- A real browser on the Flask example's page.
 
 _RECORD_EVENT_SOURCES = """
@@ -267,11 +343,11 @@ def test_a_browser_shows_the_tokens_and_starts_one_run(
             page.add_init_script(_RECORD_EVENT_SOURCES)
             page.on("request", lambda request: streams.append(request.url) if "/stream?" in request.url else None)
             page.goto(flask_url + "/")
-            found = re.search(r'thread_id: "([0-9a-f-]+)"', page.content())
-            assert found, "the page names no thread"
+            assert page.evaluate("threadId") is None  # made with the first question
             page.evaluate(_WATCH_ANSWER)
             page.click("button")
             sync_api.expect(page.locator("#status")).to_have_text("done", timeout=BOUND * 1000)
+            thread_id = page.evaluate("threadId")
             answer = page.locator("#answer").text_content()
             answers = page.evaluate("window.answers")
             states = page.evaluate("window.eventSources.map(source => source.readyState)")
@@ -284,7 +360,66 @@ def test_a_browser_shows_the_tokens_and_starts_one_run(
     assert all(answer.startswith(shown) for shown in answers)
     assert states == [2]  # one EventSource, CLOSED: it will not reconnect and start another run
     assert len(streams) == 1
-    runs = client.runs.list(found[1])
+    runs = client.runs.list(thread_id)
     assert len(runs) == 1 and runs[0].status == "success"
     if os.environ.get("UPDATE_SCREENSHOTS"):
         shutil.copy(tmp_path / "web-relay.png", ROOT / "docs" / "img" / "web-relay.png")
+
+
+def test_a_page_on_another_site_cannot_start_a_run_from_a_browser(
+    flask_url: str, examples: dict[str, ModuleType], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What Chromium itself sends from another site (``localhost`` is another site than
+    ``127.0.0.1``): an ``<img>`` on the stream and a ``fetch`` POST to ``/threads``, both
+    answered 403, and nothing reaches the LangGraph server."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    evil_page = (f'<img src="{flask_url}/stream?thread_id=t&q=hi">'
+                 f'<script>fetch("{flask_url}/threads", {{method: "POST", mode: "no-cors", credentials: "include"}})'
+                 '</script>').encode()
+
+    class Evil(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(evil_page)))
+            self.end_headers()
+            self.wfile.write(evil_page)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    flask = pytest.importorskip("flask")
+    app = examples["flask_app"].app
+    answers: dict[str, int] = {}  # path -> status, as the app answered (the <img> never shows it)
+    sent: dict[str, str] = {}  # path -> the Sec-Fetch-Site Chromium sent
+
+    def answered(sender: Any, response: Any, **extra: Any) -> None:
+        answers[flask.request.path] = response.status_code
+        sent[flask.request.path] = flask.request.headers.get("Sec-Fetch-Site", "")
+
+    with ScriptedServer(*[status(503, "Service Unavailable")] * 4) as recorder, \
+            flask.request_finished.connected_to(answered, app):
+        recording = get_client(url=recorder.url, max_retries=0)
+        monkeypatch.setattr(examples["flask_app"], "client", recording)
+        try:
+            with sync_api.sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM)
+                try:
+                    page = browser.new_page()
+                    page.goto(f"http://localhost:{evil.server_address[1]}/")
+                    deadline = time.monotonic() + BOUND
+                    while len(answers) < 2 and time.monotonic() < deadline:
+                        page.wait_for_timeout(50)
+                finally:
+                    browser.close()
+        finally:
+            evil.shutdown()
+            evil.server_close()
+            recording.close()
+    assert answers == {"/stream": 403, "/threads": 403}
+    assert sent == {"/stream": "cross-site", "/threads": "cross-site"}
+    assert recorder.requests == []

@@ -136,16 +136,17 @@ def iter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> Iterato
 
 
 async def aiter_sse(stream: RunStream[Any], *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
-    """``iter_sse`` for ASGI: each blocking read runs in a worker thread, one event at a time,
-    and cancelling the consuming task (the browser left) aborts the read at once."""
-    import asyncio  # here, not at the top: only an ASGI relay needs it (issue 21)
+    """``iter_sse`` for ASGI: each blocking read runs in one of the relays' own threads
+    (``relay_pool``: never the event loop's small default pool, where a few quiet relays would
+    hold up all the others), one event at a time, and cancelling the consuming task (the
+    browser left) aborts the read at once."""
+    from .relay_pool import run  # here, not at the top: only an ASGI relay needs it (issue 21)
 
-    loop = asyncio.get_running_loop()
     events = iter_sse(stream, cancel_on_close=False)
     finished = False
     try:
         while True:
-            chunk = await loop.run_in_executor(None, next, events, None)
+            chunk = await run(next, events, None)
             if chunk is None:
                 finished = True
                 return
