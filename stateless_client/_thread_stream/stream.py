@@ -16,6 +16,7 @@ import re
 import threading
 import time
 import uuid
+import weakref
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
@@ -222,6 +223,8 @@ class ThreadStream:
         self.messages = MessagesProjection(self)
         self.tool_calls = ToolCallsProjection(self)
         self.extensions = ExtensionsProjection(self)
+        # The messages and tool calls handed out: settled (given what was received) at close.
+        self._live: weakref.WeakSet[Any] = weakref.WeakSet()
         self._command_ids = 0
         self._lock = threading.RLock()
         self._entered = False
@@ -259,7 +262,14 @@ class ThreadStream:
         self.close()
 
     def close(self) -> None:
-        """Close the connection. Idempotent; the run itself goes on on the server."""
+        """Close the connection. Idempotent; the run itself goes on on the server.
+
+        Messages and tool calls already handed out keep what was received: a message's text
+        reads whole if it finished, else raises ``StreamClosedError`` after its received pieces.
+        """
+        if not self._closed:
+            self._settle_live(None if self._turn_ended else StreamClosedError(
+                f"ThreadStream of thread {self.thread_id} was closed before this finished"))
         self._closed = True
         response, self._response, self._reader = self._response, None, None
         if response is not None:
@@ -316,8 +326,39 @@ class ThreadStream:
 
     @property
     def events(self) -> Iterator[Event]:
-        """Every event of the run, raw, as the server sent it."""
+        """Every event of the run, raw, as the server sent it: every channel (``checkpoints``
+        included) and namespace, from the run's start to the event that ends or pauses it.
+        Each access is a new iteration from the run's start."""
         return self._walk()
+
+    # -- what projections build on (see ``projections.Scope``) -----------------------------------
+
+    def _received(self, start: int) -> list[Event]:
+        """The current run's events from ``start`` that have already been received."""
+        return self._events[start:]
+
+    def _track(self, item: Any) -> None:
+        self._live.add(item)
+
+    def _settle_live(self, cut: StatelessClientError | None) -> None:
+        live, self._live = list(self._live), weakref.WeakSet()
+        for item in live:
+            item._settle(cut)
+
+    def _run_outcome(self) -> tuple[str | None, str | None]:
+        """``(phase, error)`` of the run once it has ended or paused, else ``(None, None)``."""
+        if not self._turn_ended or self._terminal is None:
+            return None, None
+        error = (data_of(self._terminal) or {}).get("error")
+        return _lifecycle(self._terminal), (str(error) if error else None)
+
+    def _snapshot(self) -> Any:
+        """The thread's state values now, from the API: ``thread.values``'s first item."""
+        self._ensure_open()
+        if self._turn == 0:
+            self._attach()
+        state = self._state()
+        return state.get("values") if isinstance(state, dict) else state
 
     def subscribe(
         self,
@@ -345,6 +386,7 @@ class ThreadStream:
     # -- the turn ------------------------------------------------------------------------------
 
     def _begin_turn(self, run_id: str | None, *, resumes: str | None = None) -> None:
+        self._settle_live(None)  # the last run's events are about to go
         with self._lock:
             self._resumes = resumes
             self._last_event_at = time.monotonic()
