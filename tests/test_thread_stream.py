@@ -229,3 +229,20 @@ def test_matches_the_official_sdk_on_the_docs_example(server: LocalServer, clien
                 results.append((texts, _last(thread.output)))
     assert results[0] == results[1]
 
+
+def test_subgraphs_yield_a_handle_per_child_graph_as_the_official_sdk_does(server: LocalServer,
+                                                                          client: Client) -> None:
+    found = []
+    with pytest.importorskip("langgraph_sdk").get_sync_client(url=server.url, api_key=None) as sdk:
+        for each in (sdk, client):
+            with each.threads.stream(assistant_id="foo_subgraphs") as thread:
+                thread.run.start(input={"foo": "x"})
+                handles = list(thread.subgraphs)
+                found.append([(h.graph_name, h.status, len(h.trigger_call_id or "")) for h in handles])
+                assert thread.subagents is thread.subgraphs
+                if each is client:
+                    [child] = handles
+                    assert child.output == {"foo": "hi! xbar", "bar": "bar"}  # the child's own state
+                    assert [v["foo"] for v in child.values] == ["hi! x", "hi! x", "hi! xbar"]
+                    assert list(child.subgraphs) == [] and list(child.messages) == []
+    assert found[0] == found[1] == [("node_2", "completed", 36)]

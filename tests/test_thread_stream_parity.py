@@ -41,6 +41,184 @@ def tool(seq: int, data: dict[str, Any], namespace: list[str] | None = None) -> 
     return event(seq, "tools", data, namespace)
 
 
+def test_subgraphs_yield_a_handle_per_child_with_its_own_scoped_projections(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"),
+        event(2, "values", {"n": 1}, W),  # before the child is announced: still its own
+        tasks_start(3, W),
+        *message(4, W, "child-msg", "chi", "ld"),  # 4..7
+        *message(8, [], "root-msg", "root"),  # 8..10
+        tool(11, {"event": "tool-started", "tool_call_id": "c1", "tool_name": "search", "input": {}}, W),
+        tool(12, {"event": "tool-output-delta", "tool_call_id": "c1", "delta": "d"}, W),
+        tool(13, {"event": "tool-finished", "tool_call_id": "c1", "output": {"ok": True}}, W),
+        event(14, "custom", {"name": "progress", "step": 1}, G),
+        event(15, "custom", {"name": "progress", "step": 0}),
+        tasks_start(16, G),
+        *message(17, G, "grandchild-msg", "gc"),  # 17..19
+        tasks_result(20, W, "def"),
+        event(21, "values", {"n": 2}, W),
+        tasks_result(22, [], "abc"),
+        lifecycle(23, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            assert thread.subagents is thread.subgraphs
+            thread.run.start(input={})
+            [child] = list(thread.subgraphs)
+            [grandchild] = list(child.subagents)
+            child_messages = [(m.message_id, str(m.text)) for m in child.messages]
+            child_calls = list(child.tool_calls)
+            child_values = list(child.values)
+            root_messages = [m.message_id for m in thread.messages]
+            root_calls = list(thread.tool_calls)
+            grandchild_messages = [str(m.text) for m in grandchild.messages]
+            child_progress = list(child.extensions["progress"])
+            grandchild_progress = list(grandchild.extensions["progress"])
+            all_progress = list(thread.extensions["progress"])
+            assert list(grandchild.subgraphs) == []
+            child_output = child.output
+    assert (child.path, child.namespace, child.graph_name, child.trigger_call_id) == (
+        ("worker:abc",), ["worker:abc"], "worker", "abc")
+    assert (child.status, child.error) == ("completed", None)
+    assert (grandchild.path, grandchild.graph_name, grandchild.trigger_call_id, grandchild.status) == (
+        ("worker:abc", "tool:def"), "tool", "def", "completed")
+    assert child_messages == [("child-msg", "child")]  # not the grandchild's, nor the root's
+    assert root_messages == ["root-msg"] and root_calls == []
+    assert [(c.tool_call_id, c.deltas, c.output) for c in child_calls] == [("c1", ["d"], {"ok": True})]
+    assert child_values == [{"n": 1}, {"n": 2}] and child_output == {"n": 2}
+    assert grandchild_messages == ["gc"]
+    assert child_progress == grandchild_progress == [{"name": "progress", "step": 1}]
+    assert all_progress == [{"name": "progress", "step": 1}, {"name": "progress", "step": 0}]
+    assert repr(child) == "<ScopedStreamHandle worker:abc completed>"
+
+
+def test_a_child_is_discovered_and_ended_by_its_lifecycle_events_as_langgraph_dev_sends_them(
+        make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"),
+        event(2, "lifecycle", {"event": "started", "graph_name": "node_2"}, ["node_2:x1"]),
+        event(3, "lifecycle", {"event": "failed", "error": "child broke"}, ["node_2:x1"]),
+        event(4, "lifecycle", {"event": "started", "graph_name": "node_3"}, ["node_3:x2"]),
+        event(5, "lifecycle", {"event": "interrupted"}, ["node_3:x2"]),
+        event(6, "lifecycle", {"event": "started"}, ["node_4:x3"]),
+        lifecycle(7, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            statuses = []
+            for handle in thread.subgraphs:
+                statuses.append(handle.status)  # as yielded: just started
+            handles = list(thread.subgraphs)
+    assert statuses == ["started", "started", "started"]
+    assert [(h.graph_name, h.status, h.error) for h in handles] == [
+        ("node_2", "failed", "child broke"), ("node_3", "interrupted", None),
+        ("node_4", "completed", None),  # never ended by itself: it ends with the run
+    ]
+
+
+@pytest.mark.parametrize(("result", "expected"), [
+    ({"error": "boom"}, ("failed", "boom")),
+    ({"interrupts": [{"value": "pause"}]}, ("interrupted", None)),
+])
+def test_a_child_status_comes_from_its_task_result(make_client: Any, result: dict[str, Any],
+                                                   expected: tuple[str, str | None]) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"), tasks_start(2, W), tasks_result(3, [], "abc", **result), lifecycle(4, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            [handle] = list(thread.subgraphs)
+    assert (handle.status, handle.error) == expected
+
+
+def test_children_still_going_when_the_run_fails_end_failed(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"), tasks_start(2, W),
+        event(3, "lifecycle", {"event": "failed", "error": "boom"}, event_id=f"synth:{RUN_ID}:lc||failed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            [handle] = list(thread.subgraphs)
+    assert (handle.status, handle.error) == ("failed", "boom")
+
+
+def test_a_handle_projection_read_while_the_run_goes_on_ends_with_its_child(make_client: Any) -> None:
+    # Nested reading: the child's messages end at its task result, not at the run's end, so the
+    # outer loop gets the second child while the run is still streaming.
+    second = ["other:def"]
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"),
+        tasks_start(2, W), *message(3, W, "m1", "one"), tasks_result(6, [], "abc"),
+        tasks_start(7, second), *message(8, second, "m2", "two"), tasks_result(11, [], "def"),
+        lifecycle(12, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            seen = []
+            for handle in thread.subgraphs:
+                seen.append((handle.graph_name, [str(m.text) for m in handle.messages], handle.status,
+                             thread._turn_ended))
+    assert seen == [("worker", ["one"], "completed", False), ("other", ["two"], "completed", False)]
+
+
+def test_interleave_projections_yields_name_and_item_in_arrival_order(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"),
+        event(2, "values", {"n": 1}),
+        *message(3, [], "m1", "hi"),  # 3..5
+        event(6, "values", {"n": 2}, W),  # a child's: not the root's values
+        tool(7, {"event": "tool-started", "tool_call_id": "c1", "tool_name": "search"}),
+        event(8, "custom", {"name": "foo", "hello": "world"}, W),
+        event(9, "updates", {"node": {"v": 1}}),
+        event(10, "checkpoints", {"scope": "child"}, W),
+        event(11, "checkpoints", {"scope": "root"}),
+        tasks_start(12, ["child"]),
+        tool(13, {"event": "tool-finished", "tool_call_id": "c1", "output": 42}),
+        event(14, "values", {"n": 3}),
+        lifecycle(15, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            items = list(thread.interleave_projections(
+                ["values", "messages", "tool_calls", "foo", "updates", "checkpoints", "subgraphs"]))
+            names = [name for name, _ in items]
+            message_text = str(items[1][1].text)
+            call = items[2][1]
+            assert call.output == 42  # yielded as it started; output read on to its end
+            subgraph = items[-2][1]
+    assert names == ["values", "messages", "tool_calls", "foo", "updates", "checkpoints", "subgraphs", "values"]
+    assert items[0] == ("values", {"n": 1}) and items[-1] == ("values", {"n": 3})
+    assert message_text == "hi"
+    assert items[3] == ("foo", {"name": "foo", "hello": "world"})
+    assert items[5] == ("checkpoints", {"scope": "root"})
+    assert (subgraph.path, subgraph.status) == (("child",), "completed")
+
+
+@pytest.mark.parametrize("channel", ["lifecycle", "tools", "input"])
+def test_interleave_projections_refuses_protocol_channels_without_a_projection(make_client: Any,
+                                                                                channel: str) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            with pytest.raises(InvalidRequestError, match=channel):
+                thread.interleave_projections([channel])
+            assert isinstance(InvalidRequestError("x"), ValueError)  # what the SDK raises
+    assert len(script.requests) == 1  # nothing read
+
+
 def test_events_are_every_event_of_the_run_on_every_channel_and_namespace(make_client: Any) -> None:
     frames = [
         lifecycle(1, "running"), event(2, "values", {"n": 1}), event(3, "checkpoints", {"c": 1}),
@@ -140,7 +318,8 @@ def test_a_tool_call_the_run_ended_without_fails_instead_of_returning_none(make_
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
             [call] = list(thread.tool_calls)
-    for each in (call,):
+            [(_, eager)] = list(thread.interleave_projections(["tool_calls"]))
+    for each in (call, eager):
         with pytest.raises(ToolCallError, match="closed before terminal tool event"):
             _ = each.output
         assert each.error is not None and "the run ended before the tool finished" in each.error

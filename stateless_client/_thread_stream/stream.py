@@ -44,6 +44,8 @@ from .._resources.assistants import Assistants
 from ..sse import COMMENT, EventDecoder, EventLineTooLong
 from ..types import QueryParamTypes
 from .events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of, root_event_kind
+from .handles import SubgraphsProjection
+from .interleave import interleave
 from .projections import (
     ExtensionsProjection,
     MessagesProjection,
@@ -223,6 +225,8 @@ class ThreadStream:
         self.messages = MessagesProjection(self)
         self.tool_calls = ToolCallsProjection(self)
         self.extensions = ExtensionsProjection(self)
+        self.subgraphs = SubgraphsProjection(self)
+        self.subagents = self.subgraphs
         # The messages and tool calls handed out: settled (given what was received) at close.
         self._live: weakref.WeakSet[Any] = weakref.WeakSet()
         self._command_ids = 0
@@ -330,6 +334,20 @@ class ThreadStream:
         included) and namespace, from the run's start to the event that ends or pauses it.
         Each access is a new iteration from the run's start."""
         return self._walk()
+
+    def interleave_projections(self, channels: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Several projections of the root graph merged in arrival order, as ``(name, item)``.
+
+        ``channels``: ``"values"``, ``"messages"``, ``"tool_calls"``, ``"subgraphs"``,
+        ``"updates"``, ``"checkpoints"``, ``"tasks"``, or an extension's name (its payloads, under
+        that name). Messages and tool calls are yielded as they start: their text and
+        ``output`` wait for the rest. ``values`` yields no REST snapshot first.
+
+        Raises:
+            InvalidRequestError: ``"lifecycle"``, ``"tools"`` (use ``"tool_calls"``) or
+                ``"input"``: protocol channels with no projection (nothing is read).
+        """
+        return interleave(self, channels)
 
     # -- what projections build on (see ``projections.Scope``) -----------------------------------
 
