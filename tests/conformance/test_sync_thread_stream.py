@@ -14,7 +14,8 @@ socket) with ``langgraph_sdk`` and with this client. Adapted, apart from the con
 - ``test_v3_streaming_sync_surface_smoke`` gates the SDK's ``controller.reconcile_stream`` on a
   barrier as the SDK test does (the SDK loses events otherwise); this client is not gated;
 - a step that only waits for an SDK background thread (its lifecycle watcher) to reach a point,
-  or sets its private retry budget, is done for the SDK only.
+  or sets its private retry budget, is done for the SDK only; the SDK tests' setting of the
+  controller's private run-start gate before their private calls is dropped with those calls.
 
 Left out (SDK internals, no public observable): ``test_sync_subscribe_before_run_start_waits_on_gate``
 (controller ``_run_start_gate``), ``test_sync_reconnect_uses_backoff_between_attempts``,

@@ -51,3 +51,59 @@ def message_stream_class(lib: Any) -> type:
     from langchain_core.language_models.chat_model_stream import ChatModelStream
 
     return ChatModelStream
+
+
+class _CountingSeen(set):  # type: ignore[type-arg]
+    """This client's set of seen event IDs, counting the lookups that find a duplicate."""
+
+    def __init__(self, counter: dict[str, int]) -> None:
+        super().__init__()
+        self._counter = counter
+
+    def __contains__(self, item: object) -> bool:
+        found = super().__contains__(item)
+        self._counter["drops" if found else "yields"] += 1
+        return found
+
+
+def count_dedup_drops(lib: Any, thread: Any) -> dict[str, int]:
+    """``{"drops": n, "yields": m}``, updated as the stream drops events it has already seen
+    (the SDK test's ``_instrument_dedup_sync``; here, for this client, its ``_seen`` set)."""
+    counter = {"drops": 0, "yields": 0}
+    if not lib.ours:
+        controller = thread._controller
+        original = controller._dedup_iter
+
+        def counted(source: Any) -> Any:
+            for event in source:
+                event_id = event.get("event_id")
+                if event_id is not None:
+                    if event_id in controller._seen_event_ids:
+                        counter["drops"] += 1
+                        continue
+                    controller._seen_event_ids.add(event_id)
+                counter["yields"] += 1
+                yield event
+
+        assert callable(original)
+        controller._dedup_iter = counted
+        return counter
+    assert hasattr(thread, "_seen"), "the port's hook into this client's stream needs updating"
+    thread._seen = _CountingSeen(counter)
+    return counter
+
+
+def drop_connection(lib: Any, thread: Any) -> bool:
+    """Close the connection the projections read, under them (the SDK test closes its shared
+    stream); ``False`` when none is open."""
+    if not lib.ours:
+        controller = thread._controller
+        if controller is None or controller._shared_stream is None:
+            return False
+        controller._shared_stream.close()
+        return True
+    assert hasattr(thread, "_response"), "the port's hook into this client's stream needs updating"
+    if thread._response is None:
+        return False
+    thread._response.close()
+    return True
