@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from stateless_client import InvalidRequestError, StreamClosedError, ToolCallError
+from stateless_client import InvalidRequestError, MessageError, StreamClosedError, ToolCallError
 
 from .loopback import ScriptedServer, json_answer
 from .test_thread_stream_wire import RUN_ID, command_answer, event, lifecycle, sse_answer
@@ -333,3 +333,37 @@ def test_extensions_name_must_be_a_non_empty_string(make_client: Any) -> None:
             with pytest.raises(InvalidRequestError):
                 thread.extensions[""]
             assert thread.extensions["x"] is thread.extensions["x"]
+
+
+def test_a_message_whose_model_failed_raises_message_error_after_its_text(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"), *message(2, [], "m1", "par")[:2],
+        event(4, "messages", {"event": "error", "message": "model failed", "code": "provider_error"}),
+        *message(5, [], "m2", "ok"), lifecycle(8, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            failed, fine = list(thread.messages)
+    pieces = iter(failed.text)
+    assert next(pieces) == "par"
+    with pytest.raises(MessageError, match="message m1 failed: model failed") as caught:
+        next(pieces)
+    assert (caught.value.message_id, caught.value.code, caught.value.detail) == ("m1", "provider_error",
+                                                                                 "model failed")
+    for read in (lambda: str(failed.text), lambda: failed.output, lambda: failed.content_blocks):
+        with pytest.raises(MessageError):
+            read()
+    assert failed.error == "model failed" and failed.done and failed.text == "par" and bool(failed.text)
+    assert isinstance(caught.value, RuntimeError)  # as the SDK's
+    assert fine.output.id == fine.output["id"] == "m2"  # attributes, and a dict's keys
+    assert fine.output == {"id": "m2", "role": "ai", "content": [], "usage": None}
+
+
+def test_a_stream_closed_before_it_was_entered_says_closed(make_client: Any) -> None:
+    client = make_client("http://127.0.0.1:9")
+    thread = client.threads.stream("t-1", assistant_id="agent")
+    thread.close()
+    with pytest.raises(StreamClosedError, match="was closed"):
+        thread.agent.get_tree()

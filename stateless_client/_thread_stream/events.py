@@ -9,9 +9,11 @@ that has not arrived yet.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Protocol, Sequence, TypedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, TypedDict
 
-from .._exceptions import StatelessClientError, ToolCallError
+from .._exceptions import MessageError, StatelessClientError, ToolCallError
+from .._models import _Model
 
 __all__ = [
     "CHANNELS",
@@ -19,6 +21,7 @@ __all__ = [
     "EventReader",
     "EventSource",
     "InterruptPayload",
+    "MessageOutput",
     "MessageStream",
     "TextStream",
     "ToolCall",
@@ -173,6 +176,17 @@ def event_id_of(data: dict[str, Any]) -> str | None:
     return str(found) if found is not None else None
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class MessageOutput(_Model):
+    """A finished model message (``MessageStream.output``): attributes, and reads as the dict
+    ``{"id", "role", "content", "usage"}``."""
+
+    id: Optional[str] = None
+    role: Optional[str] = None
+    content: List[Dict[str, Any]] = field(default_factory=list)
+    usage: Optional[Dict[str, Any]] = None
+
+
 class TextStream:
     """A message's text (or reasoning) as it streams: iterate for the pieces as they come,
     ``str()`` (or ``print``) for the whole, which waits for the message to finish.
@@ -193,20 +207,25 @@ class TextStream:
                 yield pieces[index]
                 index += 1
             if not self._message._read_more():
-                if self._message._cut is not None:
-                    raise self._message._cut
+                if self._message._failure is not None:
+                    raise self._message._failure
                 return
 
     def get(self) -> str:
         """The whole text; waits for the message to finish.
 
         Raises:
-            StreamClosedError: the stream was closed before the message finished (the pieces
-                received before are still yielded by iterating).
+            MessageError: the model failed mid-message (the pieces received before are still
+                yielded by iterating, then this is raised).
+            StreamClosedError: the stream was closed before the message finished (likewise).
         """
+        text = self._whole()
+        if self._message._failure is not None:
+            raise self._message._failure
+        return text
+
+    def _whole(self) -> str:
         self._message._finish()
-        if self._message._cut is not None:
-            raise self._message._cut
         return "".join(self._message._pieces[self._kind])
 
     def __str__(self) -> str:
@@ -214,13 +233,13 @@ class TextStream:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (str, TextStream)):
-            return self.get() == str(other)
+            return self._whole() == (other._whole() if isinstance(other, TextStream) else other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # equal to a str, so not hashable like one
 
     def __bool__(self) -> bool:
-        return bool(self.get())
+        return bool(self._whole())
 
     def __repr__(self) -> str:
         so_far = "".join(self._message._pieces[self._kind])
@@ -254,7 +273,8 @@ class MessageStream:
         self._blocks: dict[int, dict[str, Any]] = {}
         self._pieces: dict[str, list[str]] = {"text": [], "reasoning": []}
         self._next = read_more
-        self._cut: StatelessClientError | None = None  # the stream closed before the message finished
+        # Why the text stops short: the model failed (MessageError) or the stream closed first.
+        self._failure: StatelessClientError | None = None
 
     @property
     def text(self) -> TextStream:
@@ -271,11 +291,12 @@ class MessageStream:
         """The finished content blocks, in order (waits for the message to finish).
 
         Raises:
+            MessageError: the model failed mid-message.
             StreamClosedError: the stream was closed before the message finished.
         """
         self._finish()
-        if self._cut is not None:
-            raise self._cut
+        if self._failure is not None:
+            raise self._failure
         return [self._blocks[index] for index in sorted(self._blocks)]
 
     @property
@@ -284,10 +305,17 @@ class MessageStream:
         return [block for block in self.content_blocks if block.get("type") in ("tool_call", "tool_call_chunk")]
 
     @property
-    def output(self) -> dict[str, Any]:
-        """The finished message: ``{"id", "role", "content", "usage"}`` (waits for it)."""
+    def output(self) -> MessageOutput:
+        """The finished message (waits for it): ``id``, ``role``, ``content`` (the content
+        blocks) and ``usage``, as attributes and as a dict's keys (``output["id"]``).
+
+        Raises:
+            MessageError: the model failed mid-message.
+            StreamClosedError: the stream was closed before the message finished.
+        """
         content = self.content_blocks
-        return {"id": self.message_id, "role": self.role, "content": content, "usage": self.usage}
+        return MessageOutput.from_api({"id": self.message_id, "role": self.role, "content": content,
+                                       "usage": self.usage})
 
     def _read_more(self) -> bool:
         """Apply the message's next event; ``False`` once it has finished."""
@@ -312,7 +340,7 @@ class MessageStream:
         _settle_reader(self._next)
         self._finish()
         if cut is not None and getattr(self._next, "exhausted", False):
-            self._cut = cut
+            self._failure = cut
 
     def _apply(self, data: dict[str, Any]) -> None:
         kind = data.get("event")
@@ -334,7 +362,10 @@ class MessageStream:
             self.usage = data.get("usage")
             self.done = True
         elif kind == "error":
-            self.error = str(data.get("message", ""))
+            self.error = str(data.get("message", "")) or "the model failed"
+            code = data.get("code")
+            self._failure = MessageError(message_id=self.message_id, code=code if isinstance(code, str) else None,
+                                         detail=self.error)
             self.done = True
 
     def _reconcile(self, block: dict[str, Any]) -> None:

@@ -280,10 +280,10 @@ class ThreadStream:
             response.close()
 
     def _ensure_open(self) -> None:
-        if not self._entered:
-            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
         if self._closed:
             raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+        if not self._entered:
+            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else ("ended" if self._turn_ended else "open")
