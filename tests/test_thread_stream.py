@@ -246,3 +246,14 @@ def test_subgraphs_yield_a_handle_per_child_graph_as_the_official_sdk_does(serve
                     assert [v["foo"] for v in child.values] == ["hi! x", "hi! x", "hi! xbar"]
                     assert list(child.subgraphs) == [] and list(child.messages) == []
     assert found[0] == found[1] == [("node_2", "completed", 36)]
+
+
+def test_a_subgraph_handle_is_read_nested_inside_the_subgraphs_loop(client: Client) -> None:
+    with client.threads.stream(assistant_id="foo_subgraphs") as thread:
+        thread.run.start(input={"foo": "x"})
+        seen = []
+        for handle in thread.subgraphs:
+            seen.append((handle.status, handle.output, handle.status))  # output waits for the child
+        root = list(thread.values)[1:]
+    assert seen == [("started", {"foo": "hi! xbar", "bar": "bar"}, "completed")]
+    assert [v["foo"] for v in root] == ["x", "hi! x", "hi! xbar"]  # the root graph's states only

@@ -367,3 +367,25 @@ def test_a_stream_closed_before_it_was_entered_says_closed(make_client: Any) -> 
     thread.close()
     with pytest.raises(StreamClosedError, match="was closed"):
         thread.agent.get_tree()
+
+
+def test_text_deltas_in_the_older_block_shape_stream_piece_by_piece(make_client: Any) -> None:
+    # langgraph dev 0.16.7 sends some deltas as {"content": {"type": "text", "text": <slice>}}.
+    def delta(seq: int, text: str) -> bytes:
+        return event(seq, "messages", {"event": "content-block-delta", "index": 0,
+                                       "content": {"type": "text", "text": text}})
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(
+        lifecycle(1, "running"),
+        event(2, "messages", {"event": "message-start", "id": "m1", "role": "tool"}),
+        delta(3, "hel"), delta(4, "lo"),
+        event(5, "messages", {"event": "content-block-finish", "index": 0,
+                              "content": {"type": "text", "text": "hello"}}),
+        event(6, "messages", {"event": "message-finish"}), lifecycle(7, "completed"),
+    ))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            [streamed] = list(thread.messages)
+            assert list(streamed.text) == ["hel", "lo"]
+    assert str(streamed.text) == "hello"

@@ -246,6 +246,22 @@ class TextStream:
         return repr(so_far) if self._message.done else f"<TextStream {so_far!r}...>"
 
 
+def _delta_of(data: dict[str, Any]) -> dict[str, Any]:
+    """A ``content-block-delta``'s delta. The protocol's shape is ``{"delta": {"type":
+    "text-delta", "text": ...}}``; ``langgraph dev`` 0.16.7 also sends the older one, the slice
+    as a block: ``{"content": {"type": "text", "text": ...}}`` (or ``content_block``)."""
+    delta = data.get("delta")
+    if isinstance(delta, dict):
+        return delta
+    block = data.get("content_block") or data.get("content")
+    if isinstance(block, dict):
+        if block.get("type") == "text":
+            return {"type": "text-delta", "text": block.get("text", "")}
+        if block.get("type") == "reasoning":
+            return {"type": "reasoning-delta", "reasoning": block.get("reasoning", "")}
+    return {}
+
+
 class MessageStream:
     """One message a chat model streams: ``text`` and ``reasoning`` as they arrive, then its
     finished content blocks, tool calls and token usage.
@@ -345,7 +361,7 @@ class MessageStream:
     def _apply(self, data: dict[str, Any]) -> None:
         kind = data.get("event")
         if kind == "content-block-delta":
-            delta = data.get("delta") or {}
+            delta = _delta_of(data)
             delta_type = delta.get("type")
             if delta_type == "text-delta":
                 self._pieces["text"].append(str(delta.get("text", "")))
