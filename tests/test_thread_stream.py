@@ -204,9 +204,10 @@ def test_closing_releases_the_connection_and_refuses_more(server: LocalServer, c
         thread.run.start(input={"n": 50, "delay": 0.1})
         first = next(iter(thread.values))
         assert first == {"n": 50, "delay": 0.1}
-        response = thread._response
-        assert response is not None
-    assert thread._response is None and response.raw.closed
+        assert thread._connection is not None
+        response = thread._connection.response
+    assert thread._connection is None and response.raw.closed
+    assert thread._events == []  # close drops the events received
     with pytest.raises(StreamClosedError):
         list(thread.values)
     with pytest.raises(StreamClosedError):
