@@ -209,9 +209,10 @@ def test_closing_releases_the_connection_and_refuses_more(server: LocalServer, c
         values = iter(thread.values)
         assert isinstance(next(values), dict)  # the snapshot: {} or the first step, by timing
         assert next(values) == {"n": 50, "delay": 0.1}
-        response = thread._response
-        assert response is not None
-    assert thread._response is None and response.raw.closed
+        assert thread._connection is not None
+        response = thread._connection.response
+    assert thread._connection is None and response.raw.closed
+    assert thread._events == []  # close drops the events received
     with pytest.raises(StreamClosedError):
         list(thread.values)
     with pytest.raises(StreamClosedError):

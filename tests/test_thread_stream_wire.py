@@ -196,7 +196,7 @@ def test_a_stopped_run_that_no_connection_shows_ends_from_the_api(make_client: A
             assert thread.interrupts == [{"interrupt_id": "i1", "value": {"q": 1}, "namespace": []}]
     assert [request.target for request in script.requests[2:]] == [
         f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/stream/events", f"/threads/t-1/runs/{RUN_ID}",
-        "/threads/t-1/state",
+        "/threads/t-1/state?subgraphs=false",
     ]
 
 
@@ -220,7 +220,7 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
             assert root_values(thread) == [{"n": 2}]
             assert thread.interrupted is False and thread.run_id == resumed
     runs, replay = script.requests[3:]
-    assert (runs.method, runs.target) == ("GET", "/threads/t-1/runs?limit=1")
+    assert (runs.method, runs.target) == ("GET", "/threads/t-1/runs?limit=1&offset=0")
     assert json.loads(replay.body)["since"] == 3
 
 
@@ -230,6 +230,7 @@ def test_a_run_still_going_is_waited_for_through_the_silence(make_client: Any) -
         command_answer({"run_id": RUN_ID}),
         sse_answer(lifecycle(1, "running"), then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "running"}),
+        json_answer({"run_id": RUN_ID, "status": "running"}),  # at the connection's end
         sse_answer(event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
@@ -238,9 +239,9 @@ def test_a_run_still_going_is_waited_for_through_the_silence(make_client: Any) -
             thread.run.start(input={})
             assert root_values(thread) == [{"n": 1}]
     # Still running: the connection was kept until it ended by itself, then resumed from seq 1.
-    assert [request.target for request in script.requests[2:]] == [f"/threads/t-1/runs/{RUN_ID}",
-                                                                    "/threads/t-1/stream/events"]
-    assert json.loads(script.requests[3].body)["since"] == 1
+    assert [request.target for request in script.requests[2:]] == [f"/threads/t-1/runs/{RUN_ID}"] * 2 + [
+        "/threads/t-1/stream/events"]
+    assert json.loads(script.requests[4].body)["since"] == 1
 
 
 def test_tool_calls_are_yielded_finished_in_start_order(make_client: Any) -> None:
