@@ -344,9 +344,18 @@ class ThreadStream:
         self._live.add(item)
 
     def _settle_live(self, cut: StatelessClientError | None) -> None:
-        live, self._live = list(self._live), weakref.WeakSet()
-        for item in live:
-            item._settle(cut)
+        """Let each message and tool call handed out take what it has received, as the
+        events are about to go. Skipped when another thread is reading (a ``close`` from
+        elsewhere): settling under its feet could apply an event twice; its holders then get
+        ``StreamClosedError`` for what they had not read."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            live, self._live = list(self._live), weakref.WeakSet()
+            for item in live:
+                item._settle(cut)
+        finally:
+            self._lock.release()
 
     def _run_outcome(self) -> tuple[str | None, str | None]:
         """``(phase, error)`` of the run once it has ended or paused, else ``(None, None)``."""
