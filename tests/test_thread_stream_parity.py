@@ -390,3 +390,37 @@ def test_text_deltas_in_the_older_block_shape_stream_piece_by_piece(make_client:
             [streamed] = list(thread.messages)
             assert list(streamed.text) == ["hel", "lo"]
     assert str(streamed.text) == "hello"
+
+
+def _public(obj: Any) -> set[str]:
+    return {name for name in dir(obj) if not name.startswith("_")}
+
+
+def test_the_thread_stream_and_its_handles_have_every_public_name_of_the_sdk_s(make_client: Any) -> None:
+    sdk_stream = pytest.importorskip("langgraph_sdk._sync.stream")
+    httpx = pytest.importorskip("httpx")
+    from langgraph_sdk._sync.http import SyncHttpClient
+
+    from stateless_client._thread_stream.handles import ScopedStreamHandle
+
+    with httpx.Client(base_url="http://127.0.0.1:9") as raw:
+        theirs = sdk_stream.SyncThreadStream(http=SyncHttpClient(raw), thread_id="t", assistant_id="a")
+        their_handle = sdk_stream.SyncScopedStreamHandle(thread=theirs, path=("w:1",), graph_name="w",
+                                                         trigger_call_id="1")
+        ours = make_client("http://127.0.0.1:9").threads.stream("t", assistant_id="a")
+        our_handle = ScopedStreamHandle(thread=ours, path=("w:1",), graph_name="w", trigger_call_id="1")
+        assert _public(theirs) - _public(ours) == set()
+        assert _public(their_handle) - _public(our_handle) == set()
+        for name in ("values", "messages", "tool_calls", "subgraphs", "extensions"):
+            assert _public(getattr(theirs, name)) - _public(getattr(ours, name)) == set(), name
+        for name in ("messages", "tool_calls", "subgraphs"):
+            assert _public(getattr(their_handle, name)) - _public(getattr(our_handle, name)) == set(), name
+        assert _public(theirs.extensions["x"]) - _public(ours.extensions["x"]) == set()
+        tool_call = sdk_stream.SyncToolCallHandle(tool_call_id="c", name="n")
+        ours_call = tool_call_of({"method": "tools", "params": {"data": {"tool_call_id": "c", "tool_name": "n"}}})
+        assert _public(tool_call) - _public(ours_call) == set()
+
+
+def tool_call_of(started: dict[str, Any]) -> Any:
+    from stateless_client import ToolCall
+    return ToolCall(started)
