@@ -20,6 +20,7 @@
     │   └── CommandError                 the server refused a thread-stream command
     ├── RunError                         the run itself failed on the server
     ├── ToolCallError                    a tool call of a thread stream failed (also RuntimeError)
+    ├── MessageError                     a thread stream's model message failed (also RuntimeError)
     ├── StreamClosedError                iterating a stream that was closed or consumed
     └── InvalidRequestError              a request that cannot be sent; nothing was (also ValueError)
         └── NotSerializableError         a body value JSON cannot encode, a None ID (also TypeError)
@@ -55,6 +56,7 @@ __all__ = [
     "CommandError",
     "RunError",
     "ToolCallError",
+    "MessageError",
     "StreamClosedError",
     "InvalidRequestError",
     "NotSerializableError",
@@ -251,6 +253,23 @@ class ToolCallError(StatelessClientError, RuntimeError):
         super().__init__(f"tool {name!r} (call {tool_call_id}) failed: {detail}")
         self.tool_call_id = tool_call_id
         self.name = name
+        self.detail = detail
+
+
+class MessageError(StatelessClientError, RuntimeError):
+    """A chat model's message failed mid-stream (a ``messages`` ``error`` event); raised by the
+    ``MessageStream``'s ``text``, ``content_blocks`` and ``output``, after the text received.
+
+    Attributes:
+        message_id: the message's ID, when known.
+        code: the error code the server sent (e.g. ``"provider_error"``), or ``None``.
+        detail: the message the server sent.
+    """
+
+    def __init__(self, *, message_id: str | None, code: str | None, detail: str) -> None:
+        super().__init__(f"message {message_id or '(unknown)'} failed: {detail}")
+        self.message_id = message_id
+        self.code = code
         self.detail = detail
 
 

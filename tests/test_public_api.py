@@ -29,6 +29,7 @@ EXPECTED = {
     "Assistants", "Store", "HttpClient", "Assistant", "AssistantVersion", "GraphSchema", "Item", "SearchItem",
     "ThreadState", "ThreadTask", "ThreadUpdateStateResponse", "Crons", "Cron",
     "ThreadStream", "MessageStream", "TextStream", "ToolCall", "CommandError", "ToolCallError",
+    "MessageError",
 }
 
 

@@ -52,10 +52,13 @@ def test_projections_each_see_the_whole_run_in_any_order(client: Client) -> None
     with client.threads.stream(assistant_id="tokens") as thread:
         thread.run.start(input=_hi())
         texts = [str(message.text) for message in thread.messages]  # reads the run to its end
-        values = list(thread.values)  # read afterwards: still from the run's start
+        # Read afterwards: the thread's state now (a REST snapshot, as the official SDK's
+        # first item), then the run's steps from its start.
+        snapshot, *values = list(thread.values)
         events = list(thread.events)
         output = thread.output
     assert texts == ["Hello Bagatur! Nice to meet you."]
+    assert snapshot == output
     assert [_last(v) for v in values] == ["hi", [{"type": "text", "text": texts[0], "index": 0}]]
     assert events[0]["method"] == "lifecycle" and events[0]["params"]["data"]["event"] == "running"
     assert events[-1]["params"]["data"]["event"] == "completed"
@@ -77,7 +80,7 @@ def test_nested_reading_message_text_inside_the_values_loop(client: Client) -> N
 def test_interrupt_then_respond_resumes_the_run(client: Client) -> None:
     with client.threads.stream(assistant_id="interrupt") as thread:
         thread.run.start(input=_hi())
-        assert [_last(v) for v in thread.values] == ["hi"]
+        assert [_last(v) for v in list(thread.values)[1:]] == ["hi"]
         assert thread.interrupted is True
         (pending,) = thread.interrupts
         # The protocol sends the interrupt's value as ``payload``; it is reported as ``value``.
@@ -103,10 +106,10 @@ def test_respond_without_an_outstanding_interrupt_sends_nothing(client: Client) 
 def test_a_second_run_on_the_stream_is_followed_from_its_own_start(client: Client) -> None:
     with client.threads.stream(assistant_id="agent") as thread:
         thread.run.start(input=_hi("one"))
-        assert [_last(v) for v in thread.values] == ["one", "echo: one"]
+        assert [_last(v) for v in list(thread.values)[1:]] == ["one", "echo: one"]
         thread.run.start(input=_hi("two"))
         # The server replays the thread's history; only the new run's events are shown.
-        assert [_last(v) for v in thread.values] == ["two", "echo: two"]
+        assert [_last(v) for v in list(thread.values)[1:]] == ["two", "echo: two"]
 
 
 def test_a_new_stream_on_a_thread_with_history_follows_only_its_own_run(client: Client) -> None:
@@ -116,9 +119,10 @@ def test_a_new_stream_on_a_thread_with_history_follows_only_its_own_run(client: 
     with client.threads.stream(first.thread_id, assistant_id="agent") as thread:
         # No run started here: output is the thread's, at once (its latest run has finished).
         assert _last(thread.output) == "echo: old"
-        assert list(thread.values) == []  # a finished run is not replayed
+        # A finished run is not replayed: its state only, the snapshot.
+        assert [_last(v) for v in thread.values] == ["echo: old"]
         thread.run.start(input=_hi("new"))
-        assert [_last(v) for v in thread.values] == ["new", "echo: new"]
+        assert [_last(v) for v in list(thread.values)[1:]] == ["new", "echo: new"]
 
 
 def test_a_stream_attached_to_a_running_run_follows_it(client: Client) -> None:
@@ -202,11 +206,13 @@ def test_an_unknown_thread_given_by_id_has_no_run(client: Client) -> None:
 def test_closing_releases_the_connection_and_refuses_more(server: LocalServer, client: Client) -> None:
     with client.threads.stream(assistant_id="slow") as thread:
         thread.run.start(input={"n": 50, "delay": 0.1})
-        first = next(iter(thread.values))
-        assert first == {"n": 50, "delay": 0.1}
-        response = thread._response
-        assert response is not None
-    assert thread._response is None and response.raw.closed
+        values = iter(thread.values)
+        assert isinstance(next(values), dict)  # the snapshot: {} or the first step, by timing
+        assert next(values) == {"n": 50, "delay": 0.1}
+        assert thread._connection is not None
+        response = thread._connection.response
+    assert thread._connection is None and response.raw.closed
+    assert thread._events == []  # close drops the events received
     with pytest.raises(StreamClosedError):
         list(thread.values)
     with pytest.raises(StreamClosedError):
@@ -223,3 +229,32 @@ def test_matches_the_official_sdk_on_the_docs_example(server: LocalServer, clien
                 texts = [str(stream.text) for stream in thread.messages]
                 results.append((texts, _last(thread.output)))
     assert results[0] == results[1]
+
+
+def test_subgraphs_yield_a_handle_per_child_graph_as_the_official_sdk_does(server: LocalServer,
+                                                                          client: Client) -> None:
+    found = []
+    with pytest.importorskip("langgraph_sdk").get_sync_client(url=server.url, api_key=None) as sdk:
+        for each in (sdk, client):
+            with each.threads.stream(assistant_id="foo_subgraphs") as thread:
+                thread.run.start(input={"foo": "x"})
+                handles = list(thread.subgraphs)
+                found.append([(h.graph_name, h.status, len(h.trigger_call_id or "")) for h in handles])
+                assert thread.subagents is thread.subgraphs
+                if each is client:
+                    [child] = handles
+                    assert child.output == {"foo": "hi! xbar", "bar": "bar"}  # the child's own state
+                    assert [v["foo"] for v in child.values] == ["hi! x", "hi! x", "hi! xbar"]
+                    assert list(child.subgraphs) == [] and list(child.messages) == []
+    assert found[0] == found[1] == [("node_2", "completed", 36)]
+
+
+def test_a_subgraph_handle_is_read_nested_inside_the_subgraphs_loop(client: Client) -> None:
+    with client.threads.stream(assistant_id="foo_subgraphs") as thread:
+        thread.run.start(input={"foo": "x"})
+        seen = []
+        for handle in thread.subgraphs:
+            seen.append((handle.status, handle.output, handle.status))  # output waits for the child
+        root = list(thread.values)[1:]
+    assert seen == [("started", {"foo": "hi! xbar", "bar": "bar"}, "completed")]
+    assert [v["foo"] for v in root] == ["x", "hi! x", "hi! xbar"]  # the root graph's states only

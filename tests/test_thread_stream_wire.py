@@ -40,6 +40,12 @@ def lifecycle(seq: int, phase: str, run_id: str = RUN_ID) -> bytes:
     return event(seq, "lifecycle", {"event": phase, "graph_name": "g"}, event_id=f"synth:{run_id}:lc||{phase}")
 
 
+def root_values(thread: Any) -> list[Any]:
+    """The run's root ``values`` events: ``thread.values`` without its first item, the REST
+    snapshot (which would be one more request to script)."""
+    return [e["params"]["data"] for e in thread.subscribe(["values"]) if not e["params"]["namespace"]]
+
+
 def sse_answer(*frames: bytes, then: str = "close") -> Any:
     """A handler that answers an event stream of ``frames``, then does what ``then`` says."""
     def handler(conn: Connection) -> None:
@@ -73,7 +79,7 @@ def test_commands_and_event_requests_carry_the_protocol_and_the_stream_headers(m
         with client.threads.stream("t-1", assistant_id="agent", headers={"x-tenant": "acme"}) as thread:
             thread.run.start(input={"n": 0}, config={"tags": ["a"]}, metadata={"m": 1},
                              langsmith_tracing={"project_name": "p"})
-            assert list(thread.values) == [{"n": 1}]
+            assert root_values(thread) == [{"n": 1}]
     command, events = script.requests
     assert (command.method, command.target) == ("POST", "/threads/t-1/commands")
     assert json.loads(command.body) == {
@@ -83,7 +89,7 @@ def test_commands_and_event_requests_carry_the_protocol_and_the_stream_headers(m
     }
     assert (events.method, events.target) == ("POST", "/threads/t-1/stream/events")
     assert json.loads(events.body) == {"channels": ["values", "updates", "messages", "tools", "lifecycle", "input",
-                                                    "tasks", "custom"]}
+                                                    "checkpoints", "tasks", "custom"]}
     for request in (command, events):
         assert request.headers["x-tenant"] == "acme" and request.headers["x-api-key"] == SECRET
     assert events.headers["accept"] == "text/event-stream"
@@ -100,7 +106,7 @@ def test_a_dropped_connection_reconnects_after_the_last_seq(make_client: Any, sl
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == [{"n": 1}, {"n": 2}]
+            assert root_values(thread) == [{"n": 1}, {"n": 2}]
     assert json.loads(script.requests[2].body)["since"] == 2
     assert len(sleeps) == 1
 
@@ -115,7 +121,7 @@ def test_a_body_cut_inside_a_chunk_reconnects_too(make_client: Any, sleeps: list
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == [{"n": 1}, {"n": 2}]
+            assert root_values(thread) == [{"n": 1}, {"n": 2}]
     assert json.loads(script.requests[2].body)["since"] == 2
     assert len(sleeps) == 1
 
@@ -131,7 +137,7 @@ def test_events_of_earlier_runs_replayed_by_the_server_are_skipped(make_client: 
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == [{"run": "new"}]
+            assert root_values(thread) == [{"run": "new"}]
 
 
 def test_run_start_timeout_while_only_heartbeats_arrive(make_client: Any) -> None:
@@ -142,7 +148,7 @@ def test_run_start_timeout_while_only_heartbeats_arrive(make_client: Any) -> Non
             thread.run.start(input={})
             begun = time.monotonic()
             with pytest.raises(APITimeoutError, match=f"run {RUN_ID} on thread t-1 did not start within"):
-                list(thread.values)
+                root_values(thread)
     assert time.monotonic() - begun < TIMEOUT / 2
 
 
@@ -165,7 +171,7 @@ def test_a_stopped_run_whose_events_never_came_is_replayed_on_a_new_connection(m
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == [{"n": 1}]
+            assert root_values(thread) == [{"n": 1}]
     run, replay = script.requests[2:]
     assert (run.method, run.target) == ("GET", f"/threads/t-1/runs/{RUN_ID}")
     assert (replay.method, replay.target) == ("POST", "/threads/t-1/stream/events")
@@ -185,12 +191,12 @@ def test_a_stopped_run_that_no_connection_shows_ends_from_the_api(make_client: A
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == []
+            assert root_values(thread) == []
             assert thread.interrupted is True
             assert thread.interrupts == [{"interrupt_id": "i1", "value": {"q": 1}, "namespace": []}]
     assert [request.target for request in script.requests[2:]] == [
         f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/stream/events", f"/threads/t-1/runs/{RUN_ID}",
-        "/threads/t-1/state",
+        "/threads/t-1/state?subgraphs=false",
     ]
 
 
@@ -211,10 +217,10 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
             thread.run.start(input={})
             assert thread.interrupts == [{"interrupt_id": "i1", "value": {"q": 1}, "namespace": []}]
             thread.run.respond("yes")
-            assert list(thread.values) == [{"n": 2}]
+            assert root_values(thread) == [{"n": 2}]
             assert thread.interrupted is False and thread.run_id == resumed
     runs, replay = script.requests[3:]
-    assert (runs.method, runs.target) == ("GET", "/threads/t-1/runs?limit=1")
+    assert (runs.method, runs.target) == ("GET", "/threads/t-1/runs?limit=1&offset=0")
     assert json.loads(replay.body)["since"] == 3
 
 
@@ -224,17 +230,18 @@ def test_a_run_still_going_is_waited_for_through_the_silence(make_client: Any) -
         command_answer({"run_id": RUN_ID}),
         sse_answer(lifecycle(1, "running"), then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "running"}),
+        json_answer({"run_id": RUN_ID, "status": "running"}),  # at the connection's end
         sse_answer(event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
         client = make_client(script.url)
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
-            assert list(thread.values) == [{"n": 1}]
+            assert root_values(thread) == [{"n": 1}]
     # Still running: the connection was kept until it ended by itself, then resumed from seq 1.
-    assert [request.target for request in script.requests[2:]] == [f"/threads/t-1/runs/{RUN_ID}",
-                                                                    "/threads/t-1/stream/events"]
-    assert json.loads(script.requests[3].body)["since"] == 1
+    assert [request.target for request in script.requests[2:]] == [f"/threads/t-1/runs/{RUN_ID}"] * 2 + [
+        "/threads/t-1/stream/events"]
+    assert json.loads(script.requests[4].body)["since"] == 1
 
 
 def test_tool_calls_are_yielded_finished_in_start_order(make_client: Any) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
-import logging
 import re
 import threading
 from dataclasses import replace
@@ -12,29 +10,15 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Gener
 from urllib.parse import unquote
 
 import requests
-import urllib3.exceptions
 
-from .. import _json
-from .._exceptions import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    InvalidRequestError,
-    InvalidResponseError,
-    NotFoundError,
-    StreamClosedError,
-    StreamInterruptedError,
-    snippet,
-)
-from .._json import BIG_JSON
+from .._exceptions import APIError, APIStatusError, InvalidRequestError, NotFoundError, StreamClosedError
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
-from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLong, LongData
-from .abort import shutdown_socket
-from .body import iter_body
-from .failures import connection_error, run_error
+from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH
+from .event_connection import DROPS, MAX_RESUME_ATTEMPTS, EventConnection, check_event_stream
+from .failures import run_error
 from .headers import check_headers
-from .retries import Retry, retry_delay
+from .retries import Retry
 from .urls import origin
 
 #: Cancels a stream's run: ``canceller(run_id, thread_id, action)``; its resource provides it,
@@ -46,14 +30,9 @@ if TYPE_CHECKING:
     from .options import RequestOptions
     from .transport import Transport
 
-__all__ = ["RunStream", "open_run_stream", "check_event_stream", "run_location", "MAX_RESUME_ATTEMPTS"]
+__all__ = ["RunStream", "open_run_stream", "check_event_stream", "run_location", "MAX_RESUME_ATTEMPTS", "DROPS"]
 
-logger = logging.getLogger("stateless_client")
-
-MAX_RESUME_ATTEMPTS = 5
 _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_id>[^/?#]+)")
-# What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
-DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
 
 #: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
@@ -96,7 +75,7 @@ class RunStream(Generic[PartT]):
         self._source = source
         self._version = version
         self._parts: Generator[PartT, None, None] = (
-            source.parts() if version == "v1" else _as_v2(source.parts())  # type: ignore[assignment]
+            source.parts() if version == "v1" else _as_v2(source.parts())  # type: ignore[assignment, arg-type]  # None: heartbeats, v1 relays only
         )
         # Held while a thread is inside ``__next__``; ``close()`` from another thread then
         # wakes that read instead of touching the generator it is running.
@@ -297,8 +276,12 @@ class RunStream(Generic[PartT]):
         self._source.response.close()
 
 
-class _EventSource:
-    """Turns a response's bytes into ``StreamPart`` objects; reconnects when allowed."""
+class _EventSource(EventConnection):
+    """A run's events over ``EventConnection``: resumes on the run's ``Location`` after the
+    last ``Last-Event-ID``; ``metadata`` names the run, ``error`` fails it, ``end`` ends it."""
+
+    control_events = _CONTROL_EVENTS
+    kind = "RunStream"
 
     def __init__(
         self,
@@ -317,149 +300,56 @@ class _EventSource:
         canceller: Canceller,
         closing_cancels: bool = False,
     ) -> None:
-        self.transport = transport
+        super().__init__(transport, response, options=options, last_event_id=last_event_id,
+                         max_line_length=max_line_length, max_event_size=max_event_size)
         self.canceller = canceller
         # Whether the server cancels the run when this connection closes (``on_disconnect``).
         self.closing_cancels = closing_cancels
         self.stream_modes = stream_modes
-        self.heartbeats = False  # yield None for each heartbeat comment (relays turn it on)
-        self.decoder: EventDecoder | None = None  # the current connection's
-        self.response = response
         self.run_id, self.thread_id = run_location(response)
-        self.aborted = False
-        self.method = response.request.method or "GET"
-        self.url = response.url
-        self.options = options
         self.resumable = resumable
         self.resume_location = resume_location or response.headers.get("location")
-        self.last_event_id = last_event_id
         self.raise_error = raise_error
         # A run's stream ends with its run; a thread's stream (``threads.join_stream``) goes
         # on with the thread's next run, so a run's ``error`` part does not end it.
         self.one_run = one_run
-        self.max_line_length = max_line_length
-        self.max_event_size = transport.max_event_size if max_event_size is None else max_event_size
 
-    def parts(self) -> Generator[StreamPart, None, None]:
-        """Yield the stream's parts until its end; resume after a drop if the run allows."""
-        delivered = delivered_before = 0
-        attempts = 0  # consecutive resumes that brought no new event
-        resumed = False
-        loads = _json.loads_text
-        loads_big = _json.loads_big  # at BIG_JSON characters and more: less memory (see _json)
-        decode_errors = _json.JSONDecodeError
-        make_part = tuple.__new__  # StreamPart(...) without NamedTuple's Python-level __new__
-        while True:
-            decoder = self.decoder = EventDecoder(
-                last_event_id=self.last_event_id, max_line_length=self.max_line_length,
-                max_event_size=self.max_event_size, comments=self.heartbeats, long_data=BIG_JSON,
-            )
-            try:
-                for event, data, last_id, _retry in decoder.events(iter_body(self.response)):
-                    try:
-                        # Only data of BIG_JSON characters or more can be a LongData.
-                        value = loads(data) if len(data) < BIG_JSON else loads_big(data)  # type: ignore[arg-type]
-                    except decode_errors:
-                        value = self._not_json(event, data)
-                    if event in _CONTROL_EVENTS:
-                        if event == COMMENT:  # only when heartbeats were asked for (relays)
-                            yield None  # type: ignore[misc]
-                            continue
-                        if event == "metadata":
-                            if isinstance(value, dict) and value.get("run_id"):
-                                self.run_id = str(value["run_id"])
-                        elif event == "error":
-                            error = run_error(value, run_id=self.run_id, method=self.method, url=self.url,
-                                              response=self.response)
-                            if resumed and isinstance(error, NotFoundError):
-                                raise StreamInterruptedError(
-                                    method=self.method, url=self.url, run_id=self.run_id,
-                                    events_delivered=delivered,
-                                    reason=f"resumed, but the server no longer has the run ({error.detail})",
-                                ) from error
-                            if self.raise_error or isinstance(error, APIStatusError):
-                                raise error
-                            yield make_part(StreamPart, (event, value, last_id))
-                            if self.one_run:
-                                return
-                            delivered += 1
-                            continue
-                        else:  # "end": yielded, as by the SDK, and nothing after it is read
-                            yield make_part(StreamPart, (event, value, last_id))
-                            return
-                    delivered += 1
-                    yield make_part(StreamPart, (event, value, last_id))
-                if not decoder.incomplete:
-                    return
-                reason = "the connection closed in the middle of an event"
-            except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
-                raise connection_error(exc, self.method, self.url, self.options.timeout) from exc
-            except EventLineTooLong as exc:
-                raise InvalidResponseError(
-                    f"{self.method} {self.url}: {exc}", method=self.method, url=self.url, snippet=exc.snippet
-                ) from None
-            except DROPS as exc:
-                reason = f"the connection dropped ({type(exc).__name__}: {exc})"
-            finally:
-                self.response.close()
-            if self.aborted:
-                raise StreamClosedError("this RunStream was closed while reading")
-            if delivered > delivered_before:
-                attempts = 0  # the last connection made progress: a new drop starts afresh
-            self.last_event_id = decoder.last_event_id
-            self.response = self._resume(reason, delivered, attempts)
-            resumed = True
-            attempts += 1
-            delivered_before = delivered
+    def _control(self, event: str, value: object, last_id: str | None) -> StreamPart | None:
+        if event == "metadata":
+            if isinstance(value, dict) and value.get("run_id"):
+                self.run_id = str(value["run_id"])
+        elif event == "error":
+            error = run_error(value, run_id=self.run_id, method=self.method, url=self.url, response=self.response)
+            if self.resumed and isinstance(error, NotFoundError):
+                raise self._interrupted(
+                    f"resumed, but the server no longer has the run ({error.detail})") from error
+            if self.raise_error or isinstance(error, APIStatusError):
+                raise error
+            self.finished = self.one_run
+        else:  # "end": yielded, as by the SDK, and nothing after it is read
+            self.finished = True
+        return StreamPart(event, value, last_id)
 
-    def _resume(self, reason: str, delivered: int, attempts: int) -> requests.Response:
-        """Reconnect to the stream's ``Location`` after ``Last-Event-ID``, or raise.
-
-        The reconnecting ``GET`` repeats the call's headers (``Accept`` and the caller's own),
-        as the official SDK does, with ``Last-Event-ID`` set to the last event received.
-        """
+    def _refusal(self) -> str | None:
         location = self.resume_location
-        while True:
-            refusal = None
-            if self.aborted:
-                raise StreamClosedError("this RunStream was closed while resuming")
-            if not self.resumable:
-                refusal = "the run was not created with stream_resumable=True"
-            elif not location:
-                refusal = "the server sent no Location to resume from"
-            elif origin(self.transport.url(location)) != self.transport.origin:
-                refusal = f"refusing to resume from a Location on another origin ({location})"
-            elif attempts >= MAX_RESUME_ATTEMPTS:
-                refusal = f"gave up after {attempts} resume attempts"
-            if refusal is not None or location is None:
-                raise StreamInterruptedError(
-                    method=self.method, url=self.url, run_id=self.run_id,
-                    events_delivered=delivered, reason=f"{reason}; {refusal}",
-                )
-            delay = retry_delay(attempts)
-            logger.debug("resuming run %s from %s after event %r in %.2f s (%s)",
-                         self.run_id, location, self.last_event_id, delay, reason)
-            self.transport.sleep(delay)
-            attempts += 1
-            try:
-                response = self.transport.request(
-                    "GET", location, self._resume_options(reason, delivered), stream=True, retry=Retry.SAFE
-                )
-            except NotFoundError:
-                raise StreamInterruptedError(
-                    method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
-                    reason=f"{reason}; the server has no stream to resume at {location} (404)",
-                ) from None
-            except APIConnectionError as exc:
-                reason = str(exc)
-                continue
-            check_event_stream(response)
-            return response
+        if not self.resumable:
+            return "the run was not created with stream_resumable=True"
+        if not location:
+            return "the server sent no Location to resume from"
+        if origin(self.transport.url(location)) != self.transport.origin:
+            return f"refusing to resume from a Location on another origin ({location})"
+        return None
 
-    def abort(self) -> None:
-        """Wake a read blocked in another thread: shut the socket down under it."""
-        self.aborted = True
-        shutdown_socket(self.response)
+    def _reopen(self, reason: str) -> requests.Response:
+        """``GET`` the stream's ``Location`` with ``Last-Event-ID`` set to the last event
+        received, repeating the call's headers (``Accept`` and the caller's own), as the
+        official SDK does."""
+        assert self.resume_location is not None  # checked by _refusal
+        return self.transport.request("GET", self.resume_location, self._resume_options(reason),
+                                      stream=True, retry=Retry.SAFE)
+
+    def _run_id(self) -> str | None:
+        return self.run_id
 
     def cancel_run(self, action: CancelAction) -> None:
         """Cancel this stream's run on the server, through the canceller its resource gave."""
@@ -468,27 +358,16 @@ class _EventSource:
                            method=self.method, url=self.url)
         self.canceller(self.run_id, self.thread_id, action)
 
-    def _resume_options(self, reason: str, delivered: int) -> RequestOptions:
+    def _resume_options(self, reason: str) -> RequestOptions:
         headers = self.options.headers.without("content-type", "content-length", "last-event-id")
         if self.last_event_id is not None:
             try:  # the ID came from the server: it may be nothing HTTP can send back
                 check_headers({"last-event-id": self.last_event_id})
             except InvalidRequestError as exc:
-                raise StreamInterruptedError(
-                    method=self.method, url=self.url, run_id=self.run_id, events_delivered=delivered,
-                    reason=f"{reason}; the server's event ID cannot be sent back to resume ({exc})",
-                ) from None
+                raise self._interrupted(
+                    f"{reason}; the server's event ID cannot be sent back to resume ({exc})") from None
             headers = headers.merged({"last-event-id": self.last_event_id})
         return replace(self.options, headers=headers, max_retries=0, params=None)
-
-    def _not_json(self, event: str, data: str | LongData) -> object:
-        data = str(data)
-        if event == COMMENT or not data.strip():
-            return None  # a heartbeat's text, or ``event: end`` with an empty data line
-        raise InvalidResponseError(
-            f"{self.method} {self.url}: data of the {event!r} event is not JSON: {snippet(data)!r}",
-            method=self.method, url=self.url, snippet=snippet(data),
-        )
 
 
 def open_run_stream(
@@ -509,26 +388,6 @@ def _as_v2(parts: Generator[StreamPart, None, None]) -> Generator[dict[str, Any]
             yield {"type": mode, "ns": namespace, "data": data, "interrupts": interrupts}
     finally:
         parts.close()
-
-
-def check_event_stream(response: requests.Response) -> None:
-    """Raise ``InvalidResponseError`` (and close) unless the response is an event stream."""
-    content_type = response.headers.get("content-type", "")
-    if content_type.split(";", 1)[0].strip().lower() == "text/event-stream":
-        return
-    method, url = response.request.method or "GET", response.url
-    try:
-        start = response.raw.read(512, decode_content=True) or b""
-    except Exception:
-        start = b""
-    finally:
-        response.close()
-    quoted = snippet(start)
-    raise InvalidResponseError(
-        f"{method} {url}: expected an event stream but got content-type {content_type!r} "
-        f"(status {response.status_code}): {quoted!r}",
-        method=method, url=url, snippet=quoted,
-    )
 
 
 def run_location(response: requests.Response) -> tuple[str | None, str | None]:

@@ -598,7 +598,7 @@ class Threads(Resource):
 
         return ThreadStream(
             self._transport, thread_id=thread_id, assistant_id=assistant_id,
-            options=self._options(headers, None, timeout, max_retries), headers=headers,
+            options=self._options(headers, None, timeout, max_retries), threads=self, headers=headers,
             run_start_timeout=run_start_timeout,
         )
 

@@ -9,14 +9,19 @@ that has not arrived yet.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Sequence, TypedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, TypedDict
 
-from .._exceptions import ToolCallError
+from .._exceptions import MessageError, StatelessClientError, ToolCallError
+from .._models import _Model
 
 __all__ = [
     "CHANNELS",
     "Event",
+    "EventReader",
+    "EventSource",
     "InterruptPayload",
+    "MessageOutput",
     "MessageStream",
     "TextStream",
     "ToolCall",
@@ -28,7 +33,7 @@ __all__ = [
 ]
 
 #: Every channel the server offers. ``custom`` covers every ``custom:<name>`` channel.
-CHANNELS = ("values", "updates", "messages", "tools", "lifecycle", "input", "tasks", "custom")
+CHANNELS = ("values", "updates", "messages", "tools", "lifecycle", "input", "checkpoints", "tasks", "custom")
 
 #: One protocol event, as the server sent it.
 Event = Dict[str, Any]
@@ -100,6 +105,88 @@ def matches(
     return False
 
 
+class EventSource(Protocol):
+    """Where an ``EventReader`` reads: the thread stream, or a subgraph's handle on it."""
+
+    def _walk_indexed(self, start: int = 0) -> Iterator[tuple[int, Event]]:
+        """The current run's events from ``start`` (with their index), reading more as needed."""
+
+    def _received(self, start: int) -> list[Event]:
+        """The current run's events from ``start`` that have already been received."""
+
+
+class EventReader:
+    """The events of one message or tool call: the run's events from ``start`` that ``accept``
+    takes (``True``), skipping the others (``False``), up to one that ends them (``None``).
+
+    Called for the next event (``None`` after the last). ``settle()`` makes it read on from the
+    events already received only: the stream calls it (through the object it feeds) when it
+    closes or follows another run, so what arrived stays readable afterwards.
+    """
+
+    def __init__(self, source: EventSource, start: int, accept: Callable[[Event], bool | None]) -> None:
+        self._source = source
+        self._position = start  # the index of the next event to look at
+        self._accept = accept
+        self._events: Iterator[Event] | None = None
+        self._ended = False
+        self.settled = False
+        self.exhausted = False  # the events ran out (the run ended, or, settled, those received)
+
+    def _walk(self) -> Iterator[Event]:
+        for index, event in self._source._walk_indexed(self._position):
+            self._position = index + 1
+            yield event
+
+    def __call__(self) -> Event | None:
+        if self._ended:
+            return None
+        if self._events is None:
+            self._events = self._walk()
+        for event in self._events:
+            verdict = self._accept(event)
+            if verdict is None:
+                self._ended = True
+                return None
+            if verdict:
+                return event
+        self._ended = self.exhausted = True
+        return None
+
+    def settle(self) -> None:
+        """From now on, read only what has been received (nothing more will be)."""
+        if self.settled or self._ended:
+            self.settled = True
+            return
+        self.settled = True
+        received = self._source._received(self._position)
+        self._position += len(received)
+        self._events = iter(received)
+
+
+def _settle_reader(reader: Callable[[], Event | None]) -> None:
+    settle = getattr(reader, "settle", None)
+    if settle is not None:
+        settle()
+
+
+def event_id_of(data: dict[str, Any]) -> str | None:
+    """The message ID a ``messages`` event's data names (``id`` or ``message_id``), if any."""
+    found = data.get("id") or data.get("message_id")
+    return str(found) if found is not None else None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class MessageOutput(_Model):
+    """A finished model message (``MessageStream.output``): attributes, and reads as the dict
+    ``{"id", "role", "content", "usage"}``."""
+
+    id: Optional[str] = None
+    role: Optional[str] = None
+    content: List[Dict[str, Any]] = field(default_factory=list)
+    usage: Optional[Dict[str, Any]] = None
+
+
 class TextStream:
     """A message's text (or reasoning) as it streams: iterate for the pieces as they come,
     ``str()`` (or ``print``) for the whole, which waits for the message to finish.
@@ -120,10 +207,24 @@ class TextStream:
                 yield pieces[index]
                 index += 1
             if not self._message._read_more():
+                if self._message._failure is not None:
+                    raise self._message._failure
                 return
 
     def get(self) -> str:
-        """The whole text; waits for the message to finish."""
+        """The whole text; waits for the message to finish.
+
+        Raises:
+            MessageError: the model failed mid-message (the pieces received before are still
+                yielded by iterating, then this is raised).
+            StreamClosedError: the stream was closed before the message finished (likewise).
+        """
+        text = self._whole()
+        if self._message._failure is not None:
+            raise self._message._failure
+        return text
+
+    def _whole(self) -> str:
         self._message._finish()
         return "".join(self._message._pieces[self._kind])
 
@@ -132,17 +233,33 @@ class TextStream:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (str, TextStream)):
-            return self.get() == str(other)
+            return self._whole() == (other._whole() if isinstance(other, TextStream) else other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # equal to a str, so not hashable like one
 
     def __bool__(self) -> bool:
-        return bool(self.get())
+        return bool(self._whole())
 
     def __repr__(self) -> str:
         so_far = "".join(self._message._pieces[self._kind])
         return repr(so_far) if self._message.done else f"<TextStream {so_far!r}...>"
+
+
+def _delta_of(data: dict[str, Any]) -> dict[str, Any]:
+    """A ``content-block-delta``'s delta. The protocol's shape is ``{"delta": {"type":
+    "text-delta", "text": ...}}``; ``langgraph dev`` 0.16.7 also sends the older one, the slice
+    as a block: ``{"content": {"type": "text", "text": ...}}`` (or ``content_block``)."""
+    delta = data.get("delta")
+    if isinstance(delta, dict):
+        return delta
+    block = data.get("content_block") or data.get("content")
+    if isinstance(block, dict):
+        if block.get("type") == "text":
+            return {"type": "text-delta", "text": block.get("text", "")}
+        if block.get("type") == "reasoning":
+            return {"type": "reasoning-delta", "reasoning": block.get("reasoning", "")}
+    return {}
 
 
 class MessageStream:
@@ -158,6 +275,7 @@ class MessageStream:
     """
 
     def __init__(self, start: Event, read_more: Callable[[], Event | None]) -> None:
+        """``read_more``: the message's next event, ``None`` after its last (an ``EventReader``)."""
         data = data_of(start) or {}
         params = start.get("params") or {}
         self.message_id: str | None = data.get("id") or data.get("message_id")
@@ -171,6 +289,8 @@ class MessageStream:
         self._blocks: dict[int, dict[str, Any]] = {}
         self._pieces: dict[str, list[str]] = {"text": [], "reasoning": []}
         self._next = read_more
+        # Why the text stops short: the model failed (MessageError) or the stream closed first.
+        self._failure: StatelessClientError | None = None
 
     @property
     def text(self) -> TextStream:
@@ -184,8 +304,15 @@ class MessageStream:
 
     @property
     def content_blocks(self) -> list[dict[str, Any]]:
-        """The finished content blocks, in order (waits for the message to finish)."""
+        """The finished content blocks, in order (waits for the message to finish).
+
+        Raises:
+            MessageError: the model failed mid-message.
+            StreamClosedError: the stream was closed before the message finished.
+        """
         self._finish()
+        if self._failure is not None:
+            raise self._failure
         return [self._blocks[index] for index in sorted(self._blocks)]
 
     @property
@@ -194,10 +321,17 @@ class MessageStream:
         return [block for block in self.content_blocks if block.get("type") in ("tool_call", "tool_call_chunk")]
 
     @property
-    def output(self) -> dict[str, Any]:
-        """The finished message: ``{"id", "role", "content", "usage"}`` (waits for it)."""
+    def output(self) -> MessageOutput:
+        """The finished message (waits for it): ``id``, ``role``, ``content`` (the content
+        blocks) and ``usage``, as attributes and as a dict's keys (``output["id"]``).
+
+        Raises:
+            MessageError: the model failed mid-message.
+            StreamClosedError: the stream was closed before the message finished.
+        """
         content = self.content_blocks
-        return {"id": self.message_id, "role": self.role, "content": content, "usage": self.usage}
+        return MessageOutput.from_api({"id": self.message_id, "role": self.role, "content": content,
+                                       "usage": self.usage})
 
     def _read_more(self) -> bool:
         """Apply the message's next event; ``False`` once it has finished."""
@@ -214,10 +348,20 @@ class MessageStream:
         while self._read_more():
             pass
 
+    def _settle(self, cut: StatelessClientError | None) -> None:
+        """Take what has been received of the message; if that does not finish it, it ends
+        there, failed with ``cut`` when given (the stream closed under it)."""
+        if self.done:
+            return
+        _settle_reader(self._next)
+        self._finish()
+        if cut is not None and getattr(self._next, "exhausted", False):
+            self._failure = cut
+
     def _apply(self, data: dict[str, Any]) -> None:
         kind = data.get("event")
         if kind == "content-block-delta":
-            delta = data.get("delta") or {}
+            delta = _delta_of(data)
             delta_type = delta.get("type")
             if delta_type == "text-delta":
                 self._pieces["text"].append(str(delta.get("text", "")))
@@ -234,7 +378,10 @@ class MessageStream:
             self.usage = data.get("usage")
             self.done = True
         elif kind == "error":
-            self.error = str(data.get("message", ""))
+            self.error = str(data.get("message", "")) or "the model failed"
+            code = data.get("code")
+            self._failure = MessageError(message_id=self.message_id, code=code if isinstance(code, str) else None,
+                                         detail=self.error)
             self.done = True
 
     def _reconcile(self, block: dict[str, Any]) -> None:
@@ -251,51 +398,99 @@ class MessageStream:
 
 
 class ToolCall:
-    """One tool call the graph ran, complete when a projection yields it.
+    """One tool call the graph ran.
+
+    ``thread.tool_calls`` yields it when it has finished; ``interleave_projections`` as it
+    starts, and then ``output`` and ``deltas`` wait for it to finish (reading more of the stream).
 
     Attributes:
         tool_call_id: the call's ID (as in the model's ``tool_call`` block).
         name: the tool's name.
         input: the arguments it was called with.
         namespace: where in the graph it ran.
-        deltas: the output pieces the tool streamed before it finished.
-        error: the error message, if the tool failed (``output`` then raises).
+        error: why it failed (``output`` then raises): the tool's error message, or how the run
+            ended before the tool finished.
+        done: whether it has finished (or failed).
     """
 
-    def __init__(self, started: Event) -> None:
+    def __init__(
+        self,
+        started: Event,
+        read_more: Callable[[], Event | None] | None = None,
+        unfinished: Callable[[], StatelessClientError] | None = None,
+    ) -> None:
+        """``read_more``: the call's next event, ``None`` after its last (an ``EventReader``);
+        ``unfinished``: the error for a call whose events end before it finished."""
         data = data_of(started) or {}
         self.tool_call_id: str = str(data.get("tool_call_id", ""))
         self.name: str = str(data.get("tool_name", ""))
         self.input: Any = data.get("input")
         self.namespace: list[str] = namespace_of(started)
-        self.deltas: list[str] = []
         self.error: str | None = None
         self.done = False
+        self._deltas: list[str] = []
         self._output: Any = None
+        self._failure: StatelessClientError | None = None
+        self._next = read_more
+        self._unfinished = unfinished
+
+    @property
+    def deltas(self) -> list[str]:
+        """The output pieces the tool streamed before it finished (waits for it to finish)."""
+        self._complete()
+        return list(self._deltas)
 
     @property
     def output(self) -> Any:
-        """What the tool returned.
+        """What the tool returned (waits for it to finish).
 
         Raises:
-            ToolCallError: the tool failed.
+            ToolCallError: the tool failed, or the run ended (failed, paused at an interrupt,
+                or the stream closed) before the tool finished; a failed run's error is in
+                the message (``Run errored: ...``).
         """
-        if self.error is not None:
-            raise ToolCallError(tool_call_id=self.tool_call_id, name=self.name, detail=self.error)
+        self._complete()
+        if self._failure is not None:
+            raise self._failure
         return self._output
+
+    def _complete(self, cut: StatelessClientError | None = None) -> None:
+        while not self.done and self._next is not None:
+            event = self._next()
+            if event is None:
+                if cut is not None and getattr(self._next, "exhausted", False):
+                    self._fail(cut)
+                else:
+                    self._fail(self._unfinished() if self._unfinished is not None else ToolCallError(
+                        tool_call_id=self.tool_call_id, name=self.name,
+                        detail="the run ended before the tool finished (stream closed before terminal tool event)"))
+                return
+            self._apply(data_of(event) or {})
+
+    def _settle(self, cut: StatelessClientError | None) -> None:
+        """Take what has been received of the call; if that does not finish it, it fails."""
+        if self.done:
+            return
+        if self._next is not None:
+            _settle_reader(self._next)
+        self._complete(cut)
+
+    def _fail(self, failure: StatelessClientError) -> None:
+        self.done = True
+        self._failure = failure
+        self.error = failure.detail if isinstance(failure, ToolCallError) else str(failure)
 
     def _apply(self, data: dict[str, Any]) -> None:
         kind = data.get("event")
         if kind == "tool-output-delta":
-            self.deltas.append(str(data.get("delta", "")))
+            self._deltas.append(str(data.get("delta", "")))
         elif kind == "tool-finished":
             self._output = data.get("output")
             self.done = True
         elif kind == "tool-error":
-            self.error = str(data.get("message", "")) or "the tool failed"
-            self.done = True
+            message = str(data.get("message", "")) or "the tool failed"
+            self._fail(ToolCallError(tool_call_id=self.tool_call_id, name=self.name, detail=message))
 
     def __repr__(self) -> str:
         state = "error" if self.error is not None else ("done" if self.done else "running")
         return f"<ToolCall {self.name} {self.tool_call_id} {state}>"
-

@@ -12,17 +12,15 @@ whole run; nothing runs in a background thread.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
+import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Generator, Iterator, Mapping, Sequence
 
 import requests
-import urllib3.exceptions
 
-from .. import _json
 from .._exceptions import (
     APITimeoutError,
     InvalidRequestError,
@@ -30,51 +28,39 @@ from .._exceptions import (
     RunError,
     StatelessClientError,
     StreamClosedError,
-    StreamInterruptedError,
     snippet,
 )
-from .._http.body import iter_body
-from .._http.failures import command_error, connection_error, run_error
+from .._http.event_connection import EventConnection, check_event_stream
+from .._http.failures import command_error
 from .._http.headers import Headers
-from .._http.retries import Retry, retry_delay
-from .._http.stream import DROPS, MAX_RESUME_ATTEMPTS, check_event_stream
+from .._http.retries import Retry
 from .._http.urls import path
+from .._models import StreamPart
 from .._resources.assistants import Assistants
-from ..sse import COMMENT, EventDecoder, EventLineTooLong
+from .._resources.runs import Runs
 from ..types import QueryParamTypes
-from .events import CHANNELS, Event, InterruptPayload, data_of, matches, namespace_of, root_event_kind
+from .events import CHANNELS, Event, InterruptPayload, data_of, matches
+from .handles import SubgraphsProjection
+from .interleave import interleave
 from .projections import (
     ExtensionsProjection,
     MessagesProjection,
     ToolCallsProjection,
     ValuesProjection,
 )
+from .turn import Turn, lifecycle_phase
 
 if TYPE_CHECKING:
     from .._http.options import RequestOptions
     from .._http.transport import Transport
+    from .._resources.threads import Threads
 
 __all__ = ["ThreadStream", "ThreadRun", "ThreadAgent"]
 
-_TERMINAL = frozenset({"completed", "failed", "interrupted"})
-_STARTED = frozenset({"started", "running"})
-# The server names its synthesized lifecycle events ``synth:<run id>:...``; where it does, the
-# run an event belongs to can be told apart from the thread's earlier runs.
-_SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
 # The server sends a heartbeat every 5 s. After this long with heartbeats only, the run being
 # waited for is looked up (see ``ThreadStream._check_stalled``).
 STALL_SECONDS = 4.0
 _GOING = frozenset({"pending", "running"})
-
-
-def _run_id_of(event: Event) -> str | None:
-    found = _SYNTHETIC_ID.match(str(event.get("event_id", "")))
-    return found["run_id"] if found else None
-
-
-def _lifecycle(event: Event) -> str | None:
-    """The phase of a root-graph lifecycle event (``"running"``, ``"completed"``...), else ``None``."""
-    return root_event_kind(event, "lifecycle")
 
 
 class ThreadRun:
@@ -206,6 +192,7 @@ class ThreadStream:
         thread_id: str | None,
         assistant_id: str,
         options: RequestOptions,
+        threads: Threads,
         headers: Mapping[str, str] | None = None,
         run_start_timeout: float | None = None,
     ) -> None:
@@ -214,7 +201,9 @@ class ThreadStream:
         self._explicit_thread = thread_id is not None
         self._transport = transport
         self._options = options
-        self._headers = Headers(headers or ())  # the stream's own, for get_tree (``options`` has them merged)
+        self._headers = Headers(headers or ())  # the stream's own (``options`` has them merged)
+        self._threads = threads
+        self._runs = Runs(transport)
         self._run_start_timeout = run_start_timeout
         self.run = ThreadRun(self)
         self.agent = ThreadAgent(self)
@@ -222,28 +211,22 @@ class ThreadStream:
         self.messages = MessagesProjection(self)
         self.tool_calls = ToolCallsProjection(self)
         self.extensions = ExtensionsProjection(self)
+        self.subgraphs = SubgraphsProjection(self)
+        self.subagents = self.subgraphs
+        # The messages and tool calls handed out: settled (given what was received) at close.
+        self._live: weakref.WeakSet[Any] = weakref.WeakSet()
         self._command_ids = 0
+        # Held while the connection is read (by whichever reader has caught up) and while
+        # the turn changes; never while an event is handed to a caller.
         self._lock = threading.RLock()
         self._entered = False
         self._closed = False
-        # The current turn: the events of the run being followed, from its start.
-        self._turn = 0
-        self._events: list[Event] = []
-        self._turn_started = False
-        self._turn_ended = False
-        self._expected_run: str | None = None
-        self._run_id: str | None = None
-        self._terminal: Event | None = None
-        self._turn_deadline: float | None = None
-        self._interrupts: list[InterruptPayload] = []
-        self._resumes: str | None = None  # the interrupted run that ``respond`` resumed
-        self._last_event_at = time.monotonic()
-        self._replayed_for_stall = False
-        # The connection.
-        self._response: requests.Response | None = None
-        self._reader: Iterator[Event | None] | None = None
+        self._current = Turn()
+        # The connection, and which events it has delivered (kept across reconnects).
+        self._connection: _ThreadConnection | None = None
+        self._parts: Generator[StreamPart | None, None, None] | None = None
         self._last_seq: int | None = None
-        self._seen: set[str] = set()
+        self._seen: set[str] = set()  # event IDs of events that carry no ``seq``
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -259,20 +242,35 @@ class ThreadStream:
         self.close()
 
     def close(self) -> None:
-        """Close the connection. Idempotent; the run itself goes on on the server."""
+        """Close the connection and drop the events received. Idempotent, and safe from any
+        thread: a read blocked in another thread wakes up with ``StreamClosedError``. The run
+        itself goes on on the server.
+
+        Messages and tool calls already handed out keep what was received: a message's text
+        reads whole if it finished, else raises ``StreamClosedError`` after its received pieces.
+        """
+        if not self._closed:
+            self._settle_live(None if self._turn_ended else StreamClosedError(
+                f"ThreadStream of thread {self.thread_id} was closed before this finished"))
         self._closed = True
-        response, self._response, self._reader = self._response, None, None
-        if response is not None:
-            response.close()
+        if self._lock.acquire(blocking=False):
+            try:
+                self._disconnect()
+            finally:
+                self._lock.release()
+        elif (connection := self._connection) is not None:
+            connection.abort()  # the reader holding the lock disconnects when it wakes
+        self._current.release()
+        self._seen = set()
 
     def _ensure_open(self) -> None:
-        if not self._entered:
-            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
         if self._closed:
             raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
+        if not self._entered:
+            raise StreamClosedError("use the ThreadStream as a context manager: with client.threads.stream(...) as t")
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else ("ended" if self._turn_ended else "open")
+        state = "closed" if self._closed else ("ended" if self._current.ended else "open")
         return f"<ThreadStream thread={self.thread_id} assistant={self.assistant_id!r} {state}>"
 
     # -- what the caller reads -----------------------------------------------------------------
@@ -280,20 +278,21 @@ class ThreadStream:
     @property
     def run_id(self) -> str | None:
         """The run being followed, once known."""
-        return self._run_id
+        return self._current.run_id
 
     @property
     def interrupted(self) -> bool:
         """Whether the run stopped at an interrupt. Waits for the run to finish or pause."""
         self._drain()
-        return bool(self._terminal is not None and _lifecycle(self._terminal) == "interrupted")
+        terminal = self._current.terminal
+        return bool(terminal is not None and lifecycle_phase(terminal) == "interrupted")
 
     @property
     def interrupts(self) -> list[InterruptPayload]:
         """The interrupts the run waits on (``interrupt_id``, ``value``, ``namespace``); waits
         for the run to finish or pause, like ``interrupted``."""
         self._drain()
-        return list(self._interrupts) if self.interrupted else []
+        return list(self._current.interrupts) if self.interrupted else []
 
     @property
     def output(self) -> Any:
@@ -306,18 +305,72 @@ class ThreadStream:
             RunError: the run failed; the server's error type and message are in it.
         """
         self._ensure_open()
-        if self._turn == 0:
+        if self._current.number == 0:
             self._attach()
         self._drain()
-        if self._terminal is not None and _lifecycle(self._terminal) == "failed":
+        terminal = self._current.terminal
+        if terminal is not None and lifecycle_phase(terminal) == "failed":
             raise self._failure()
-        state = self._state()
-        return state.get("values") if isinstance(state, dict) else state
+        return self._state().get("values")
 
     @property
     def events(self) -> Iterator[Event]:
-        """Every event of the run, raw, as the server sent it."""
+        """Every event of the run, raw, as the server sent it: every channel (``checkpoints``
+        included) and namespace, from the run's start to the event that ends or pauses it.
+        Each access is a new iteration from the run's start."""
         return self._walk()
+
+    def interleave_projections(self, channels: Sequence[str]) -> Iterator[tuple[str, Any]]:
+        """Several projections of the root graph merged in arrival order, as ``(name, item)``.
+
+        ``channels``: ``"values"``, ``"messages"``, ``"tool_calls"``, ``"subgraphs"``,
+        ``"updates"``, ``"checkpoints"``, ``"tasks"``, or an extension's name (its payloads, under
+        that name). Messages and tool calls are yielded as they start: their text and
+        ``output`` wait for the rest. ``values`` yields no REST snapshot first.
+
+        Raises:
+            InvalidRequestError: ``"lifecycle"``, ``"tools"`` (use ``"tool_calls"``) or
+                ``"input"``: protocol channels with no projection (nothing is read).
+        """
+        return interleave(self, channels)
+
+    # -- what projections build on (see ``projections.Scope``) -----------------------------------
+
+    def _received(self, start: int) -> list[Event]:
+        """The current run's events from ``start`` that have already been received."""
+        return self._events[start:]
+
+    def _track(self, item: Any) -> None:
+        self._live.add(item)
+
+    def _settle_live(self, cut: StatelessClientError | None) -> None:
+        """Let each message and tool call handed out take what it has received, as the
+        events are about to go. Skipped when another thread is reading (a ``close`` from
+        elsewhere): settling under its feet could apply an event twice; its holders then get
+        ``StreamClosedError`` for what they had not read."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            live, self._live = list(self._live), weakref.WeakSet()
+            for item in live:
+                item._settle(cut)
+        finally:
+            self._lock.release()
+
+    def _run_outcome(self) -> tuple[str | None, str | None]:
+        """``(phase, error)`` of the run once it has ended or paused, else ``(None, None)``."""
+        if not self._turn_ended or self._terminal is None:
+            return None, None
+        error = (data_of(self._terminal) or {}).get("error")
+        return lifecycle_phase(self._terminal), (str(error) if error else None)
+
+    def _snapshot(self) -> Any:
+        """The thread's state values now, from the API: ``thread.values``'s first item."""
+        self._ensure_open()
+        if self._turn == 0:
+            self._attach()
+        state = self._state()
+        return state.get("values") if isinstance(state, dict) else state
 
     def subscribe(
         self,
@@ -342,24 +395,40 @@ class ThreadStream:
         wanted = list(channels)
         return (event for event in self._walk() if matches(event, wanted, namespaces, depth))
 
+    # -- the turn's state, for the projections ------------------------------------------------
+
+    @property
+    def _turn(self) -> int:
+        return self._current.number
+
+    @property
+    def _events(self) -> list[Event]:
+        return self._current.events
+
+    @property
+    def _turn_ended(self) -> bool:
+        return self._current.ended
+
+    @property
+    def _terminal(self) -> Event | None:
+        return self._current.terminal
+
+    @property
+    def _interrupts(self) -> list[InterruptPayload]:
+        return self._current.interrupts
+
+    @property
+    def _run_id(self) -> str | None:
+        return self._current.run_id
+
     # -- the turn ------------------------------------------------------------------------------
 
     def _begin_turn(self, run_id: str | None, *, resumes: str | None = None) -> None:
+        self._settle_live(None)  # the last run's events are about to go
+        deadline = None if self._run_start_timeout is None else time.monotonic() + self._run_start_timeout
         with self._lock:
-            self._resumes = resumes
-            self._last_event_at = time.monotonic()
-            self._replayed_for_stall = False
-            self._turn += 1
-            self._events = []
-            self._turn_started = False
-            self._turn_ended = False
-            self._terminal = None
-            self._interrupts = []
-            self._expected_run = run_id
-            self._run_id = run_id
-            self._turn_deadline = (
-                None if self._run_start_timeout is None else time.monotonic() + self._run_start_timeout
-            )
+            self._current = Turn(number=self._current.number + 1, expected_run=run_id, run_id=run_id,
+                                 resumes=resumes, deadline=deadline)
 
     def _attach(self) -> None:
         """Follow the thread's latest run: the case of a stream opened on an existing thread.
@@ -375,50 +444,30 @@ class ThreadStream:
         latest = self._latest_run() or {}
         self._begin_turn(str(latest["run_id"]) if latest.get("run_id") else None)
         if latest.get("status") not in _GOING:
-            self._end_turn_from(latest)
+            self._current.end_from(latest, self._state)
 
-    def _end_turn_from(self, run: Mapping[str, Any]) -> None:
-        """End the turn with what the API says of its run, which has stopped: its outcome from
-        the run's status, its interrupts from the thread's state (an interrupted run's status
-        is ``success`` on ``langgraph dev``)."""
-        status = run.get("status")
-        phase = {"error": "failed", "timeout": "failed", "interrupted": "interrupted"}.get(str(status), "completed")
-        self._terminal = {"method": "lifecycle", "params": {"namespace": [], "data": {"event": phase}}}
-        self._interrupts = []
-        if phase == "interrupted" or status == "success":
-            state = self._state()
-            for item in state.get("interrupts") or [] if isinstance(state, dict) else []:
-                if isinstance(item, dict) and item.get("id"):
-                    self._interrupts.append({"interrupt_id": str(item["id"]), "value": item.get("value"),
-                                             "namespace": list(item.get("ns") or [])})
-            if self._interrupts:
-                self._terminal["params"]["data"]["event"] = "interrupted"
-        self._turn_ended = True
-
-    def _followed_run(self) -> dict[str, Any] | None:
+    def _followed_run(self) -> Mapping[str, Any] | None:
         """The run this turn follows, as the API has it; ``None`` while it is not known yet."""
-        if self._expected_run:
-            url_path = path("threads", self.thread_id, "runs", self._expected_run)
-            response = self._transport.request("GET", url_path, self._options)
-            run = self._transport.read_json(response, self._options)
-            return run if isinstance(run, dict) else None
+        turn = self._current
+        if turn.expected_run:
+            return self._runs.get(self.thread_id, turn.expected_run, **self._call_options())
         latest = self._latest_run()
-        if latest is None or latest.get("run_id") in (None, self._resumes):
+        if latest is None or latest.get("run_id") in (None, turn.resumes):
             return None  # the resumed run is not there yet
         return latest
 
-    def _latest_run(self) -> dict[str, Any] | None:
-        """The thread's newest run (``GET /threads/{id}/runs?limit=1``), or ``None``."""
-        response = self._transport.request(
-            "GET", path("threads", self.thread_id, "runs"), self._options, params={"limit": 1}
-        )
-        runs = self._transport.read_json(response, self._options)
-        return runs[0] if isinstance(runs, list) and runs and isinstance(runs[0], dict) else None
+    def _latest_run(self) -> Mapping[str, Any] | None:
+        """The thread's newest run, or ``None``."""
+        runs = self._runs.list(self.thread_id, limit=1, **self._call_options())
+        return runs[0] if runs else None
 
-    def _state(self) -> Any:
+    def _state(self) -> dict[str, Any]:
         """The thread's state, as ``GET /threads/{id}/state`` answers."""
-        response = self._transport.request("GET", path("threads", self.thread_id, "state"), self._options)
-        return self._transport.read_json(response, self._options)
+        return dict(self._threads.get_state(self.thread_id, **self._call_options()))
+
+    def _call_options(self) -> dict[str, Any]:
+        """The stream's headers, timeout and retries, for a call through a resource."""
+        return {"headers": self._headers, "timeout": self._options.timeout, "max_retries": self._options.max_retries}
 
     def _check_stalled(self) -> None:
         """Called at a heartbeat: after ``STALL_SECONDS`` with no event, make sure the run is
@@ -430,18 +479,31 @@ class ThreadStream:
         (with ``since``, the replay brings only the missed events); if the end still does not
         come, take it from the API. Never wait for events that will not arrive.
         """
-        if time.monotonic() - self._last_event_at < STALL_SECONDS:
+        turn = self._current
+        if time.monotonic() - turn.quiet_since < STALL_SECONDS:
             return
-        self._last_event_at = time.monotonic()  # once per quiet period
+        turn.quiet_since = time.monotonic()  # once per quiet period
         run = self._followed_run()
         if run is None or run.get("status") in _GOING:
             return
-        if not self._replayed_for_stall:
-            self._replayed_for_stall = True
+        if not turn.replayed_for_stall:
+            turn.replayed_for_stall = True
             self._disconnect()
             return
-        self._run_id = self._run_id or (str(run["run_id"]) if run.get("run_id") else None)
-        self._end_turn_from(run)
+        turn.end_from(run, self._state)
+
+    def _connection_ended(self) -> str | None:
+        """The server ended the connection cleanly before the turn's end: ``None`` (stop
+        reading) once the turn ended, from the API if its run has stopped; else why to
+        reconnect (the run goes on; a proxy may have cut a long response)."""
+        turn = self._current
+        if turn.ended or turn.number == 0:
+            return None
+        run = self._followed_run()
+        if run is not None and run.get("status") not in _GOING:
+            turn.end_from(run, self._state)
+            return None
+        return "the server ended the connection before the run ended"
 
     def _walk(self, start: int = 0) -> Iterator[Event]:
         """Yield the current turn's events from ``start``, reading more when caught up."""
@@ -449,77 +511,59 @@ class ThreadStream:
             yield event
 
     def _walk_indexed(self, start: int = 0) -> Iterator[tuple[int, Event]]:
+        """``(index, event)`` of the current turn's events from ``start``, in order; ends
+        with the turn, or when a new run starts. Any number of walks, in any threads."""
         self._ensure_open()
-        if self._turn == 0:
+        if self._current.number == 0:
             self._attach()
-        turn = self._turn
+        turn = self._current
         index = start
-        while turn == self._turn:  # a new run.start or respond ends the walks of the last run
-            if index < len(self._events):
-                yield index, self._events[index]
+        while turn is self._current:  # a new run.start or respond ends the walks of the last run
+            events = turn.events  # the list only grows, until close swaps it for an empty one
+            if index < len(events):
+                yield index, events[index]
                 index += 1
-            elif not self._read_one():
+            elif not self._read_more(turn, index):
                 return
 
     def _drain(self) -> None:
         self._ensure_open()
-        if self._turn == 0:
+        turn = self._current
+        if turn.number == 0:
             return
-        while self._read_one():
+        while self._read_more(turn, len(turn.events)):
             pass
 
-    def _read_one(self) -> bool:
-        """Append the turn's next event; ``False`` when the turn is over."""
+    def _read_more(self, turn: Turn, known: int) -> bool:
+        """Read until ``turn`` has more than ``known`` events (another reader may have read
+        them while this one waited for the lock); ``False`` when the turn is over."""
         with self._lock:
-            turn, known = self._turn, len(self._events)
-            while turn == self._turn and len(self._events) == known:
-                if self._turn_ended:
-                    return False
+            while turn is self._current and len(turn.events) <= known:
                 if self._closed:
+                    self._disconnect()
                     raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed")
-                event = self._next_event()
+                if turn.ended:
+                    return False
+                event = self._next_event(turn)
                 if event is not None:
-                    self._last_event_at = time.monotonic()
-                    self._take(event)
+                    turn.quiet_since = time.monotonic()
+                    turn.take(event)
                 else:
                     self._check_stalled()
             return True
 
-    def _take(self, event: Event) -> None:
-        phase = _lifecycle(event)
-        if not self._turn_started:
-            run_id = _run_id_of(event)
-            if phase not in _STARTED or (self._expected_run and run_id and run_id != self._expected_run):
-                return  # an earlier run's event, replayed
-            self._turn_started = True
-            self._run_id = self._run_id or run_id
-        self._events.append(event)
-        if event.get("method") == "input.requested":
-            data = data_of(event) or {}
-            if isinstance(data.get("interrupt_id"), str):
-                # The protocol names the interrupt's value ``payload``; ``value`` is the SDK's key.
-                value = data["payload"] if "payload" in data else data.get("value")
-                self._interrupts.append(
-                    {"interrupt_id": data["interrupt_id"], "value": value, "namespace": namespace_of(event)}
-                )
-        if phase in _TERMINAL:
-            self._terminal = event
-            self._turn_ended = True
-
     def _failure(self) -> StatelessClientError:
         """The ``RunError`` for a failed run, with the server's error (from ``/join``)."""
-        data = data_of(self._terminal or {}) or {}
-        run_id = self._run_id
-        if data.get("error"):
-            return RunError(run_id=run_id, error="Error", detail=str(data["error"]))
-        if run_id:
-            url_path = path("threads", self.thread_id, "runs", run_id, "join")
-            response = self._transport.request("GET", url_path, self._options)
-            body = self._transport.read_json(response, self._options)
-            if isinstance(body, dict) and body.get("__error__") is not None:
-                return run_error(body["__error__"], run_id=run_id, method="GET", url=response.url,
-                                 response=response)
-        return RunError(run_id=run_id, error="Error", detail="the run failed (the server sent no detail)")
+        turn = self._current
+        data = (turn.terminal or {}).get("params", {}).get("data") or {}
+        if isinstance(data, dict) and data.get("error"):
+            return RunError(run_id=turn.run_id, error="Error", detail=str(data["error"]))
+        if turn.run_id:
+            try:
+                self._runs.join(self.thread_id, turn.run_id, **self._call_options())
+            except RunError as error:
+                return error
+        return RunError(run_id=turn.run_id, error="Error", detail="the run failed (the server sent no detail)")
 
     # -- the wire ------------------------------------------------------------------------------
 
@@ -548,93 +592,94 @@ class ThreadStream:
         result = answer.get("result")
         return result if isinstance(result, dict) else {}
 
-    def _next_event(self) -> Event | None:
-        """The connection's next event (``None`` at a heartbeat); reconnects after a drop."""
-        attempts = 0
-        while True:
-            if self._turn_deadline is not None and not self._turn_started and time.monotonic() > self._turn_deadline:
-                raise APITimeoutError(
-                    f"run {self._run_id or '(next)'} on thread {self.thread_id} did not start within "
-                    f"run_start_timeout={self._run_start_timeout} s", method="POST", url=self._events_url(),
-                )
-            if self._reader is None:
-                self._connect()
-            assert self._reader is not None
-            try:
-                event = next(self._reader)
-            except StopIteration:
-                reason = "the server closed the connection"
-            except DROPS as exc:
-                if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
-                    raise connection_error(exc, "POST", self._events_url(), self._options.timeout) from exc
-                if self._closed:
-                    raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed") from None
-                reason = f"the connection dropped ({type(exc).__name__}: {exc})"
-            else:
-                if event is None:
-                    return None
-                event_id = event.get("event_id")
-                if isinstance(event_id, str):
-                    if event_id in self._seen:
-                        continue
-                    self._seen.add(event_id)
-                seq = event.get("seq")
-                if isinstance(seq, int) and (self._last_seq is None or seq > self._last_seq):
-                    self._last_seq = seq
-                return event
+    def _next_event(self, turn: Turn) -> Event | None:
+        """The connection's next new event (``None`` at a heartbeat, or when the connection
+        ended with the turn); connects first if needed."""
+        if turn.deadline is not None and not turn.started and time.monotonic() > turn.deadline:
+            raise APITimeoutError(
+                f"run {turn.run_id or '(next)'} on thread {self.thread_id} did not start within "
+                f"run_start_timeout={self._run_start_timeout} s", method="POST", url=self._events_url(),
+            )
+        if self._parts is None:
+            self._connect()
+        assert self._parts is not None
+        try:
+            part = next(self._parts)
+        except StopIteration:
             self._disconnect()
-            if attempts >= MAX_RESUME_ATTEMPTS:
-                raise StreamInterruptedError(
-                    method="POST", url=self._events_url(), run_id=self._run_id, events_delivered=len(self._events),
-                    reason=f"{reason}; gave up after {attempts} reconnects",
-                )
-            self._transport.sleep(retry_delay(attempts))
-            attempts += 1
+            return None
+        except StreamClosedError:
+            self._disconnect()
+            raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed") from None
+        except BaseException:
+            self._disconnect()
+            raise
+        return None if part is None else part[1]  # admitted: a dict
+
+    def _admit(self, value: object) -> bool:
+        """Check an event's data; ``False`` for one already delivered (a replay)."""
+        if not isinstance(value, dict):
+            url = self._events_url()
+            quoted = snippet(repr(value))
+            raise InvalidResponseError(f"POST {url}: event data is not an object: {quoted!r}",
+                                       method="POST", url=url, snippet=quoted)
+        if value.get("type") == "error":
+            # The server's last word before it closes a stream whose read failed.
+            raise command_error(value, command="stream/events", thread_id=self.thread_id, url=self._events_url(),
+                                response=None)
+        seq = value.get("seq")
+        if isinstance(seq, int):  # the server numbers a thread's events in order: a replay is behind
+            if self._last_seq is not None and seq <= self._last_seq:
+                return False
+            self._last_seq = seq
+            return True
+        event_id = value.get("event_id")
+        if isinstance(event_id, str):
+            if event_id in self._seen:
+                return False
+            self._seen.add(event_id)
+        return True
 
     def _disconnect(self) -> None:
-        response, self._response, self._reader = self._response, None, None
-        if response is not None:
-            response.close()
+        parts, self._parts, self._connection = self._parts, None, None
+        if parts is not None:
+            parts.close()  # a generator: closes its response
 
     def _connect(self) -> None:
+        response = self._open_events()
+        check_event_stream(response)
+        self._connection = connection = _ThreadConnection(self, response)
+        self._parts = connection.parts()
+
+    def _open_events(self) -> requests.Response:
+        """``POST /threads/{id}/stream/events`` for every channel, after the last ``seq`` seen."""
         body: dict[str, Any] = {"channels": list(CHANNELS)}
         if self._last_seq is not None:
             body["since"] = self._last_seq  # the server replays the events after it
         options = self._options.with_headers({"accept": "text/event-stream", "cache-control": "no-store"})
-        response = self._transport.request(
+        return self._transport.request(
             "POST", path("threads", self.thread_id, "stream", "events"), options, json=body, stream=True,
             retry=Retry.SAFE,
         )
-        check_event_stream(response)
-        self._response = response
-        self._reader = self._events_of(response)
 
-    def _events_of(self, response: requests.Response) -> Iterator[Event | None]:
-        decoder = EventDecoder(max_event_size=self._transport.max_event_size, comments=True, long_data=_json.BIG_JSON)
-        url = response.url
-        try:
-            for kind, data, _last_id, _retry in decoder.events(iter_body(response)):
-                if kind == COMMENT:
-                    yield None  # a heartbeat: lets a deadline be checked
-                    continue
-                try:
-                    # Only data of BIG_JSON characters or more can be a LongData.
-                    value = (_json.loads_text(data) if len(data) < _json.BIG_JSON  # type: ignore[arg-type]
-                             else _json.loads_big(data))
-                except _json.JSONDecodeError:
-                    quoted = snippet(str(data))
-                    raise InvalidResponseError(f"POST {url}: event data is not JSON: {quoted!r}",
-                                               method="POST", url=url, snippet=quoted) from None
-                if not isinstance(value, dict):
-                    quoted = snippet(str(data))
-                    raise InvalidResponseError(f"POST {url}: event data is not an object: {quoted!r}",
-                                               method="POST", url=url, snippet=quoted)
-                if value.get("type") == "error":
-                    # The server's last word before it closes a stream whose read failed.
-                    raise command_error(value, command="stream/events", thread_id=self.thread_id, url=url,
-                                        response=None)
-                yield value
-        except EventLineTooLong as exc:
-            raise InvalidResponseError(f"POST {url}: {exc}", method="POST", url=url, snippet=exc.snippet) from None
-        finally:
-            response.close()
+
+class _ThreadConnection(EventConnection):
+    """A thread's events over ``EventConnection``: reopened with ``since=<seq>``; replays are
+    skipped by ``seq`` (by ``event_id`` for an event without one); a clean end before the run's
+    asks the API whether the run has stopped."""
+
+    kind = "ThreadStream"
+
+    def __init__(self, owner: ThreadStream, response: requests.Response) -> None:
+        super().__init__(owner._transport, response, options=owner._options, heartbeats=True)
+        self.owner = owner
+        self.admit = owner._admit
+
+    def _on_clean_end(self) -> str | None:
+        return self.owner._connection_ended()
+
+    def _reopen(self, reason: str) -> requests.Response:
+        return self.owner._open_events()
+
+    def _run_id(self) -> str | None:
+        return self.owner._current.run_id

@@ -1,0 +1,114 @@
+"""``Turn``: the run a ``ThreadStream`` follows, from ``run.start`` (or ``respond``) to the
+lifecycle event that ends or pauses it, and the events it has received so far."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
+
+__all__ = ["Turn", "lifecycle_phase", "TERMINAL"]
+
+TERMINAL = frozenset({"completed", "failed", "interrupted"})
+_STARTED = frozenset({"started", "running"})
+# The server names its synthesized lifecycle events ``synth:<run id>:...``; where it does, the
+# run an event belongs to can be told apart from the thread's other runs.
+_SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
+
+
+def lifecycle_phase(event: Event) -> str | None:
+    """The phase of a root-graph lifecycle event (``"running"``, ``"completed"``...), else ``None``."""
+    return root_event_kind(event, "lifecycle")
+
+
+def run_of(event: Event) -> str | None:
+    """The run a lifecycle event names: in its synthetic ``event_id``, else in its data."""
+    found = _SYNTHETIC_ID.match(str(event.get("event_id", "")))
+    if found:
+        return found["run_id"]
+    data = data_of(event)
+    run_id = data.get("run_id") if isinstance(data, dict) else None
+    return run_id if isinstance(run_id, str) and run_id else None
+
+
+@dataclass(eq=False)
+class Turn:
+    """One run followed by a ``ThreadStream``: a new one at each ``run.start`` and ``respond``.
+
+    Attributes:
+        number: 0 before the stream's first run, then 1, 2...
+        expected_run: the run ``run.start`` named, whose events alone start the turn.
+        run_id: the run followed, once known.
+        resumes: the interrupted run ``respond`` resumed (not the one to follow).
+        deadline: when the run must have started (``run_start_timeout``), if set.
+        events: the run's events so far, from its ``running`` lifecycle event, in order.
+        started, ended: whether its start and its end (or pause) have arrived.
+        terminal: the lifecycle event that ended or paused it.
+        interrupts: the interrupts it waits on.
+        quiet_since: when the last event (or the last stall check) was.
+        replayed_for_stall: whether a stall already forced a new connection.
+    """
+
+    number: int = 0
+    expected_run: str | None = None
+    run_id: str | None = None
+    resumes: str | None = None
+    deadline: float | None = None
+    events: list[Event] = field(default_factory=list)
+    started: bool = False
+    ended: bool = False
+    terminal: Event | None = None
+    interrupts: list[InterruptPayload] = field(default_factory=list)
+    quiet_since: float = field(default_factory=time.monotonic)
+    replayed_for_stall: bool = False
+
+    def take(self, event: Event) -> None:
+        """Add the connection's next event if it belongs to this run (the server replays the
+        thread's earlier runs, and other runs may share the thread)."""
+        phase = lifecycle_phase(event)
+        owner = run_of(event) if phase is not None else None
+        if not self.started:
+            if phase not in _STARTED or (self.expected_run and owner and owner != self.expected_run):
+                return  # an earlier run's event, replayed
+            self.started = True
+            self.run_id = self.run_id or owner
+        elif owner and self.run_id and owner != self.run_id:
+            return  # another run's lifecycle event: it neither starts nor ends this one
+        self.events.append(event)
+        if event.get("method") == "input.requested":
+            data = data_of(event) or {}
+            if isinstance(data.get("interrupt_id"), str):
+                # The protocol names the interrupt's value ``payload``; ``value`` is the SDK's key.
+                value = data["payload"] if "payload" in data else data.get("value")
+                self.interrupts.append(
+                    {"interrupt_id": data["interrupt_id"], "value": value, "namespace": namespace_of(event)}
+                )
+        if phase in TERMINAL:
+            self.terminal = event
+            self.ended = True
+
+    def end_from(self, run: Mapping[str, Any], state: Any) -> None:
+        """End with what the API says of the run, which has stopped: the outcome from its
+        status, the interrupts from the thread's ``state`` (an interrupted run's status is
+        ``success`` on ``langgraph dev``); ``state`` is only called when needed."""
+        status = run.get("status")
+        phase = {"error": "failed", "timeout": "failed", "interrupted": "interrupted"}.get(str(status), "completed")
+        self.terminal = {"method": "lifecycle", "params": {"namespace": [], "data": {"event": phase}}}
+        self.interrupts = []
+        if phase == "interrupted" or status == "success":
+            found = state()
+            for item in found.get("interrupts") or [] if isinstance(found, Mapping) else []:
+                if isinstance(item, Mapping) and item.get("id"):
+                    self.interrupts.append({"interrupt_id": str(item["id"]), "value": item.get("value"),
+                                            "namespace": list(item.get("ns") or [])})
+            if self.interrupts:
+                self.terminal["params"]["data"]["event"] = "interrupted"
+        self.run_id = self.run_id or (str(run["run_id"]) if run.get("run_id") else None)
+        self.ended = True
+
+    def release(self) -> None:
+        """Drop the events (the stream closed); what was handed out stays with its holder."""
+        self.events = []
