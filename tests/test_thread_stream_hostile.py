@@ -206,5 +206,5 @@ def test_close_from_another_thread_wakes_a_reader_blocked_on_the_socket(make_cli
             begun = time.monotonic()
             thread.close()
             reader.join(TIMEOUT)
-            assert not reader.is_alive() and time.monotonic() - begun < 2
+            assert not reader.is_alive() and time.monotonic() - begun < 2  # the server would wait TIMEOUT
     assert len(caught) == 1 and isinstance(caught[0], StreamClosedError), caught
