@@ -41,6 +41,7 @@ FULL: dict[str, Any] = {
     "real_rounds": 2,
     "shared": {"threads": 32, "runs": 3},
     "many": {"runs": 40, "concurrency": 8},
+    "thread_events": {"n": 50_000, "size": 200},
     "sseclient_big_limit": 60.0,
 }
 QUICK: dict[str, Any] = {
@@ -54,10 +55,11 @@ QUICK: dict[str, Any] = {
     "real_rounds": 1,
     "shared": {"threads": 8, "runs": 1},
     "many": {"runs": 8, "concurrency": 4},
+    "thread_events": {"n": 5_000, "size": 200},
     "sseclient_big_limit": 3.0,
 }
 HIGHER, LOWER = "higher", "lower"
-SECTIONS = ("throughput", "latency", "big", "volume", "import", "real-server", "relays")
+SECTIONS = ("throughput", "latency", "big", "volume", "thread-stream", "import", "real-server", "relays")
 
 
 def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
@@ -198,6 +200,15 @@ def main(argv: list[str] | None = None) -> int:
             label = f"{plan['volume']['total'] // MiB} MiB stream of 64 KiB events"
             table.add(label, "growth_mb", results, LOWER, "{:+.1f}", ratio=False)
             table.add(label, "rss_end_mb", results, LOWER, "{:.0f}")
+        if "thread-stream" in wanted:
+            spec = plan["thread_events"]
+            results = alternate(REAL_CLIENTS, rounds, "thread_events", url, spec)
+            label = f"threads.stream, {spec['n']:,} x {spec['size']} B values read through `values`"
+            table.add(label, "cpu_us_per_event", results, LOWER, "{:.2f}")
+            table.add(label, "peak_mib_per_100k", results, LOWER, "{:.1f}")
+            table.add(label, "retained_mib_per_100k", results, LOWER, "{:.2f}")
+            table.add(label, "threads_left", results, LOWER, "{:.0f}", ratio=False)
+            table.add(label, "non_daemon_threads_left", results, LOWER, "{:.0f}", ratio=False)
     finally:
         process.kill()
         process.wait()

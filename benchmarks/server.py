@@ -11,6 +11,11 @@ Run as its own process (``python -m benchmarks.server``): it prints its URL, the
 
 ``chunked`` sends every event as its own HTTP chunk, as uvicorn does for LangGraph;
 ``close`` sends no length and no chunks and ends the body by closing the connection.
+
+It also speaks enough of the thread-centric protocol for ``threads.stream``: ``POST
+/threads/{id}/commands`` (``run.start``, whose ``input`` is ``{"n": N, "size": S}``), ``POST
+/threads/{id}/stream/events`` (the run's ``running``, N ``values`` events of about S bytes and
+``completed``, filtered by the body's ``channels`` and ``since``) and ``GET /threads/{id}/state``.
 """
 
 from __future__ import annotations
@@ -79,6 +84,54 @@ def _read_request(sock: socket.socket) -> tuple[str, dict[str, Any]]:
     return target, json.loads(body) if body else {}
 
 
+_THREAD_RUNS: dict[str, dict[str, Any]] = {}  # thread ID -> the input of its run
+
+
+def _json_answer(value: Any) -> bytes:
+    body = json.dumps(value).encode()
+    return b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def _thread_events(spec: dict[str, Any]) -> list[tuple[int, str, bytes]]:
+    """``(seq, method, SSE block)`` of a thread's run: ``running``, ``n`` values, ``completed``."""
+    def block(seq: int, method: str, data: Any, event_id: str) -> tuple[int, str, bytes]:
+        event = {"type": "event", "event_id": event_id, "seq": seq, "method": method,
+                 "params": {"namespace": [], "timestamp": 0, "data": data}}
+        return seq, method, b"event: %s\ndata: %s\nid: %d\n\n" % (
+            method.encode(), json.dumps(event, separators=(",", ":")).encode(), seq)
+
+    n, size = int(spec.get("n", 1000)), int(spec.get("size", 200))
+    state = {"messages": [{"content": "x" * max(size - 150, 0), "type": "ai", "id": "msg-1"}]}
+    events = [block(1, "lifecycle", {"event": "running", "graph_name": "bench"}, "synth:bench-run:lc||running")]
+    events += [block(seq, "values", state, f"e{seq}") for seq in range(2, n + 2)]
+    events.append(block(n + 2, "lifecycle", {"event": "completed", "graph_name": "bench"},
+                        "synth:bench-run:lc||completed"))
+    return events
+
+
+def _serve_thread(sock: socket.socket, target: str, payload: dict[str, Any]) -> None:
+    thread_id = target.split("/")[2]
+    if target.endswith("/commands"):
+        _THREAD_RUNS[thread_id] = (payload.get("params") or {}).get("input") or {}
+        sock.sendall(_json_answer({"type": "success", "id": payload.get("id"), "result": {"run_id": "bench-run"}}))
+    elif target.endswith("/stream/events"):
+        for _ in range(500):  # a stream may be opened just before its run starts
+            if thread_id in _THREAD_RUNS:
+                break
+            time.sleep(0.01)
+        channels = set(payload.get("channels") or ["values", "lifecycle"])
+        since = payload.get("since")
+        sock.sendall(_head(True))
+        wanted = [_framed(block, True) for seq, method, block in _thread_events(_THREAD_RUNS.get(thread_id, {}))
+                  if method in channels and (since is None or seq > since)]
+        for start in range(0, len(wanted), BATCH):
+            sock.sendall(b"".join(wanted[start:start + BATCH]))
+        sock.sendall(b"0\r\n\r\n")
+    else:  # GET /threads/{id}/state
+        sock.sendall(_json_answer({"values": {"done": True}, "next": [], "tasks": [], "interrupts": [],
+                                   "metadata": {}, "created_at": None, "checkpoint": {}, "parent_checkpoint": None}))
+
+
 def _serve(sock: socket.socket) -> None:
     with sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -86,6 +139,9 @@ def _serve(sock: socket.socket) -> None:
             target, payload = _read_request(sock)
             if not target:
                 return
+            if target.startswith("/threads/"):
+                _serve_thread(sock, target, payload)
+                continue
             spec = payload.get("input") or {}
             chunked = spec.get("framing", "chunked") == "chunked"
             sock.sendall(_head(chunked) + _framed(METADATA, chunked))

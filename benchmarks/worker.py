@@ -172,6 +172,47 @@ def thread_stream(client_name: str, url: str, params: dict[str, Any]) -> dict[st
             "threads_left": threading.active_count() - 1}
 
 
+def thread_events(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
+    """``threads.stream`` against the loopback server: a run of ``n`` values events read through
+    ``values``. Client CPU per event (one run, untraced); memory per 100k events, traced: the
+    peak while reading and what a closed stream, still referenced, keeps; the threads left
+    at once after close (non-daemon ones keep a program from exiting)."""
+    import gc
+    import threading
+    import tracemalloc
+
+    client = _real_client(client_name, url)
+    n = params["n"]
+    spec = {"n": n, "size": params.get("size", 200)}
+
+    def read() -> Any:
+        thread = client.threads.stream(assistant_id="bench")
+        with thread:
+            thread.run.start(input=spec)
+            count = sum(1 for _ in thread.values)
+        assert count >= n, count  # the SDK's values yield the REST state first
+        return thread
+
+    read()  # warm: imports, the connection
+    cpu_started = time.process_time()
+    read()
+    cpu = time.process_time() - cpu_started
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = read()
+    gc.collect()
+    retained = tracemalloc.get_traced_memory()[0] - before
+    peak = tracemalloc.get_traced_memory()[1] - before
+    tracemalloc.stop()
+    assert kept is not None
+    alive = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    scale = 100_000 / n
+    return {"cpu_us_per_event": cpu / n * 1e6, "peak_mib_per_100k": peak * scale / 2**20,
+            "retained_mib_per_100k": retained * scale / 2**20, "threads_left": len(alive),
+            "non_daemon_threads_left": sum(1 for t in alive if not t.daemon)}
+
+
 def shared(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]:
     """``threads`` threads share one client, each doing ``runs`` waits and an early-closed stream."""
     import logging
@@ -229,7 +270,8 @@ def many(client_name: str, url: str, params: dict[str, Any]) -> dict[str, float]
 
 
 SCENARIOS = {"throughput": throughput, "latency": latency, "big": big, "volume": volume}
-REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "thread_stream": thread_stream, "shared": shared, "many": many}
+REAL_SERVER_SCENARIOS = {"roundtrip": roundtrip, "thread_stream": thread_stream, "shared": shared, "many": many,
+                         "thread_events": thread_events}
 
 
 def main() -> None:

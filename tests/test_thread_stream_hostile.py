@@ -8,12 +8,13 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import time
 import tracemalloc
 from typing import Any
 
 import pytest
 
-from stateless_client import StreamInterruptedError
+from stateless_client import StreamClosedError, StreamInterruptedError
 
 from .loopback import TIMEOUT, Connection, ScriptedServer, json_answer
 from .test_thread_stream_wire import RUN_ID, command_answer, event, lifecycle, sse_answer
@@ -182,3 +183,33 @@ def test_a_run_still_going_whose_connections_keep_ending_empty_is_interrupted(
 def root_values_iter(thread: Any) -> Any:
     """``thread.values`` without its first item, the REST snapshot (one more request to script)."""
     return (e["params"]["data"] for e in thread.subscribe(["values"]) if not e["params"]["namespace"])
+
+
+def test_close_from_another_thread_wakes_a_reader_blocked_on_the_socket(make_client: Any) -> None:
+    def silent(conn: Connection) -> None:
+        conn.head()
+        conn.chunk(lifecycle(1, "running"))
+        conn.wait_for_client_close()  # then nothing: the reader blocks on the socket
+
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), silent)
+    caught: list[BaseException] = []
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+
+            def read() -> None:
+                try:
+                    list(root_values_iter(thread))
+                except BaseException as exc:  # what the reader gets, checked below
+                    caught.append(exc)
+
+            reader = threading.Thread(target=read, daemon=True)
+            reader.start()
+            reader.join(0.3)
+            assert reader.is_alive()  # blocked on the silent connection
+            begun = time.monotonic()
+            thread.close()
+            reader.join(TIMEOUT)
+            assert not reader.is_alive() and time.monotonic() - begun < 2  # the server would wait TIMEOUT
+    assert len(caught) == 1 and isinstance(caught[0], StreamClosedError), caught

@@ -344,9 +344,13 @@ class _EventSource(EventConnection):
         """``GET`` the stream's ``Location`` with ``Last-Event-ID`` set to the last event
         received, repeating the call's headers (``Accept`` and the caller's own), as the
         official SDK does."""
-        assert self.resume_location is not None  # checked by _refusal
-        return self.transport.request("GET", self.resume_location, self._resume_options(reason),
-                                      stream=True, retry=Retry.SAFE)
+        location = self.resume_location
+        assert location is not None  # checked by _refusal
+        try:
+            return self.transport.request("GET", location, self._resume_options(reason), stream=True,
+                                          retry=Retry.SAFE)
+        except NotFoundError:
+            raise self._interrupted(f"{reason}; the server has no stream to resume at {location} (404)") from None
 
     def _run_id(self) -> str | None:
         return self.run_id
