@@ -59,6 +59,7 @@ def test_a_malformed_model_payload_is_a_typed_error(api: Any, mock_client: Clien
 
 
 def _models() -> list[type[Any]]:
+    import stateless_client._thread_stream.events  # noqa: F401  (its model exists once imported)
     from stateless_client._models import _Model
 
     found, pending = [], list(_Model.__subclasses__())
@@ -117,6 +118,9 @@ CAPTURED_UPDATE = {"checkpoint": {"thread_id": "01a2", "checkpoint_ns": "", "che
                    "checkpoint_id": "1f1e-8002"}
 SERVER_JSON.update({"ThreadState": CAPTURED_STATE, "ThreadTask": CAPTURED_STATE["tasks"][0], "Cron": CAPTURED_CRON,
                     "ThreadUpdateStateResponse": CAPTURED_UPDATE})
+# Not a server answer but built the same way: what a thread stream's finished message holds.
+SERVER_JSON["MessageOutput"] = {"id": "ai-msg-1", "role": "ai", "usage": None,
+                                "content": [{"type": "text", "text": "Hello, world!"}]}
 
 
 @pytest.mark.parametrize("name", ["ThreadState", "ThreadTask", "Cron", "ThreadUpdateStateResponse"])
