@@ -7,7 +7,10 @@ module) loads it once installed; inner test runs (``pytester``) load it the same
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -297,29 +300,41 @@ def test_langgraph_server_says_where_it_looked_for_langgraph_json(pytester: pyte
         def test_real(langgraph_server):
             raise AssertionError("not reached")
     """)
-    result = pytester.runpytest("-p", PLUGIN, "-p", "no:randomly")
+    result = pytester.runpytest("-p", PLUGIN, "-p", "no:randomly", "--langgraph-config", "nowhere/lg.json")
     assert result.ret != 0
-    result.stdout.fnmatch_lines(["*no langgraph.json at *langgraph.json*--langgraph-config*"])
+    result.stdout.fnmatch_lines(["*no langgraph.json at */nowhere/lg.json (set --langgraph-config*"])
 
 
-def test_langgraph_server_serves_the_configured_graphs(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\nlanggraph_config = graphs/langgraph.json\n")
-    pytester.makepyfile("""
-        from stateless_client import get_client
-        def test_a_run(langgraph_server):
-            client = get_client(url=langgraph_server.url, api_key=None)
-            data = {"messages": [{"role": "user", "content": "hi"}]}
-            state = client.runs.wait(None, "agent", input=data)
-            assert state["messages"][-1]["content"].startswith("echo: hi")
-        def test_same_server(langgraph_server, request):
-            assert langgraph_server is request.getfixturevalue("langgraph_server")
-    """)
-    import shutil
+def _doc_files() -> dict[str, str]:
+    """docs/testing.md's code blocks that open with a file name (``# test_ask.py``), by name."""
+    blocks = re.findall(r"```(?:python|ini)\n# (\S+)\n(.*?)```", (ROOT / "docs" / "testing.md").read_text(), re.DOTALL)
+    return dict(blocks)
 
+
+def test_the_docs_examples_pass_as_written(pytester: pytest.Pytester) -> None:
+    """Every file of docs/testing.md, in one pytest run beside the example apps and our graphs
+    (the docs' pytest.ini points ``langgraph_server`` at them): the Flask and Django views, the
+    script as a child process, the Celery task where Celery is installed, the real server."""
+    files = _doc_files()
+    named = {"test_answer.py", "test_flask_app.py", "test_django_app.py", "test_ask.py", "test_tasks.py",
+             "test_graph.py"}
+    assert named <= set(files)
+    if importlib.util.find_spec("celery") is None:
+        del files["tasks.py"], files["test_tasks.py"]
+    for name, text in files.items():
+        (pytester.path / name).write_text(text)
+    for name in ("flask_app.py", "django_app.py"):
+        shutil.copy(ROOT / "examples" / name, pytester.path / name)
     shutil.copytree(ROOT / "tests" / "graphs", pytester.path / "graphs",
                     ignore=shutil.ignore_patterns("__pycache__", ".langgraph_api"))
-    result = pytester.runpytest_subprocess("-p", PLUGIN, "-p", "no:randomly")
-    result.assert_outcomes(passed=2)
+    pytester.makepyfile(test_session_scope="""
+        def test_one_server_for_the_session(langgraph_server, request):
+            assert langgraph_server is request.getfixturevalue("langgraph_server")
+            assert langgraph_server.url.startswith("http://127.0.0.1:")
+    """)
+    result = pytester.runpytest_subprocess("-p", PLUGIN, "-p", "no:randomly", "-p", "no:cacheprovider")
+    tests_in_docs = sum(text.count("\ndef test_") for name, text in files.items() if name.startswith("test_"))
+    result.assert_outcomes(passed=tests_in_docs + 1)
 
 
 def test_every_public_name_has_a_docstring() -> None:
