@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -335,6 +336,61 @@ def test_the_docs_examples_pass_as_written(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", PLUGIN, "-p", "no:randomly", "-p", "no:cacheprovider")
     tests_in_docs = sum(text.count("\ndef test_") for name, text in files.items() if name.startswith("test_"))
     result.assert_outcomes(passed=tests_in_docs + 1)
+
+
+RECORDED_TEST = """
+    import pytest
+    from stateless_client import RunError, get_client
+
+    def test_a_thread_a_run_and_a_failure(langgraph_recording):
+        client = get_client(url=langgraph_recording.url, api_key="sk-never-written",
+                            headers={"Authorization": "Bearer never-written"})
+        thread_id = client.threads.create().thread_id
+        question = {"messages": [{"role": "user", "content": "hi"}]}
+        parts = list(client.runs.stream(thread_id, "agent", input=question, stream_mode="updates"))
+        assert parts[0].event == "metadata" and parts[0].data["run_id"]
+        assert "echo: hi" in str(parts[-1].data)
+        with pytest.raises(RunError):
+            client.runs.wait(None, "error", input={})
+        assert [r.path.split("/")[-1] for r in langgraph_recording.requests] == ["threads", "stream", "wait"]
+"""
+
+
+def test_a_recorded_run_replays_offline_with_no_secret_written(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nlanggraph_config = graphs/langgraph.json\n")
+    pytester.makepyfile(test_recorded=RECORDED_TEST)
+    shutil.copytree(ROOT / "tests" / "graphs", pytester.path / "graphs",
+                    ignore=shutil.ignore_patterns("__pycache__", ".langgraph_api"))
+    flags = ("-p", PLUGIN, "-p", "no:randomly", "-p", "no:cacheprovider")
+    pytester.runpytest_subprocess(*flags, "--langgraph-record").assert_outcomes(passed=1)
+    recording = pytester.path / "recordings" / "test_recorded" / "test_a_thread_a_run_and_a_failure.json"
+    text = recording.read_text()
+    assert "never-written" not in text and "sk-" not in text
+    assert '"event": "updates"' in text and '"__error__"' in text
+    shutil.rmtree(pytester.path / "graphs")  # no server could start now: the replay is offline
+    pytester.runpytest_subprocess(*flags).assert_outcomes(passed=1)
+
+
+def test_a_replay_fails_on_a_request_the_recording_does_not_hold(pytester: pytest.Pytester) -> None:
+    recording = pytester.path / "recordings" / "test_app" / "test_more.json"
+    recording.parent.mkdir(parents=True)
+    recording.write_text(json.dumps({"format": 1, "exchanges": [
+        {"method": "POST", "path": "/threads/0b7e1c52-1c5e-4f0f-8d5a-3e1a0f5e9c11/runs/wait", "query": {},
+         "request": None, "status": 200, "headers": {"content-type": "application/json"}, "body": {"n": 1}}]}))
+    pytester.makepyfile(test_app="""
+        from stateless_client import get_client
+        def test_more(langgraph_recording):
+            client = get_client(url=langgraph_recording.url, api_key=None)
+            assert client.runs.wait("5f0c0e7e-8a6b-4bd4-9a57-5e2f5cfae1a0", "agent") == {"n": 1}  # any ID
+            client.runs.wait(None, "agent")
+        def test_never_recorded(langgraph_recording):
+            pass
+    """)
+    result = pytester.runpytest("-p", PLUGIN, "-p", "no:randomly")
+    result.assert_outcomes(failed=1, errors=2)  # test_more fails, then its mock complains too
+    result.stdout.fnmatch_lines(["*unexpected request POST /runs/wait*",
+                                 "*no recording at */recordings/test_app/test_never_recorded.json; run this test "
+                                 "once with --langgraph-record*"])
 
 
 def test_every_public_name_has_a_docstring() -> None:

@@ -8,6 +8,8 @@ Installed with stateless-client (entry point ``pytest11``), it gives every test 
   ``langgraph_mock.requests``.
 - ``langgraph_server``: a real ``langgraph dev`` serving your ``langgraph.json`` for the
   session (the ``local`` extra; skipped without it).
+- ``langgraph_recording``: a ``LangGraphMock`` that replays this test's exchanges with
+  ``langgraph_server``, recorded once with ``--langgraph-record``.
 
     >>> from stateless_client.testing import tokens, values
     >>> def test_answer(langgraph_mock):

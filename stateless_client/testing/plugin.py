@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .._dev.local_server import LocalServer
     from ._mock import LangGraphMock
 
-__all__ = ["langgraph_mock", "langgraph_server", "pytest_addoption"]
+__all__ = ["langgraph_mock", "langgraph_recording", "langgraph_server", "pytest_addoption"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,6 +23,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("stateless-client")
     group.addoption("--langgraph-config", dest="langgraph_config", default=None,
                     help="the langgraph.json that the langgraph_server fixture serves (default: ./langgraph.json)")
+    group.addoption("--langgraph-record", dest="langgraph_record", action="store_true", default=False,
+                    help="langgraph_recording: record each test's exchanges with langgraph_server anew")
     parser.addini("langgraph_config", "the langgraph.json that the langgraph_server fixture serves",
                   default="langgraph.json")
 
@@ -71,3 +73,35 @@ def langgraph_server(pytestconfig: pytest.Config) -> Iterator[LocalServer]:
 
     with LocalServer(config.parent, config_name=config.name) as server:
         yield server
+
+
+@pytest.fixture
+def langgraph_recording(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator[LangGraphMock]:
+    """This test's exchanges with a real server, replayed offline: a ``LangGraphMock`` scripted
+    from ``recordings/<test module>/<test name>.json`` beside the test file, which fails the test
+    on a request the recording does not hold.
+
+    With ``--langgraph-record``, the requests go to ``langgraph_server`` instead and the file is
+    written anew; API keys, authorization and cookies are never written to it.
+    """
+    from ._recording import recorder, recording_path, replayer
+
+    path = recording_path(request.node.path, request.node.name)
+    if pytestconfig.getoption("langgraph_record"):
+        server = request.getfixturevalue("langgraph_server")
+        mock, save = recorder(server.url)
+        try:
+            yield mock
+        finally:
+            mock.close()
+            save(path)
+    else:
+        if not path.is_file():
+            pytest.fail(f"langgraph_recording: no recording at {path}; run this test once with "
+                        "--langgraph-record (and langgraph dev, the local extra) to make it", pytrace=False)
+        mock = replayer(path)
+        try:
+            yield mock
+        finally:
+            mock.close()
+    mock.check()
