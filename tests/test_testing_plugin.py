@@ -208,6 +208,7 @@ def test_patch_redirects_a_module_level_client_until_the_end(pytester: pytest.Py
     pytester.makepyfile(app="""
         from stateless_client import get_client
         client = get_client(url="http://127.0.0.1:9", api_key="k")  # nothing listens there
+        client._transport._session.proxies["http"] = "http://127.0.0.1:9"  # as HTTP_PROXY would
         def answer(question):
             return client.runs.wait(None, "agent", input={"q": question})["answer"]
     """, test_app="""
@@ -220,6 +221,7 @@ def test_patch_redirects_a_module_level_client_until_the_end(pytester: pytest.Py
             assert langgraph_mock.requests[0].headers["x-api-key"] == "k"  # its settings stay
         def test_restored():
             assert app.client.url == "http://127.0.0.1:9"
+            assert app.client._transport._session.proxies == {"http": "http://127.0.0.1:9"}
     """)
     pytester.runpytest("-p", PLUGIN, "-p", "no:randomly").assert_outcomes(passed=2)
 

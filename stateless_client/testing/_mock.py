@@ -134,7 +134,7 @@ class LangGraphMock:
         self._stopping = threading.Event()
         self._open: set[socket.socket] = set()
         self._workers: list[threading.Thread] = []
-        self._patched: list[tuple[Any, str, Any]] = []  # (transport, base_url, origin) to restore
+        self._patched: list[tuple[Any, ...]] = []  # what patch() changed, to restore
         self._thread = threading.Thread(target=self._accept_all, name="langgraph-mock", daemon=True)
         self._thread.start()
 
@@ -227,8 +227,10 @@ class LangGraphMock:
         from .._http.urls import origin
 
         transport = client._transport
-        self._patched.append((transport, transport.base_url, transport.origin))
+        session = transport._session
+        self._patched.append((transport, transport.base_url, transport.origin, session, dict(session.proxies)))
         transport.base_url, transport.origin = self.url, origin(self.url)
+        session.proxies.clear()  # resolved for the app's server: a proxy must not get loopback requests
         return client
 
     @property
@@ -251,8 +253,10 @@ class LangGraphMock:
                 pass
         for worker in list(self._workers):
             worker.join(_TIMEOUT)
-        for transport, base_url, origin in reversed(self._patched):
+        for transport, base_url, origin, session, proxies in reversed(self._patched):
             transport.base_url, transport.origin = base_url, origin
+            session.proxies.clear()
+            session.proxies.update(proxies)
         self._patched.clear()
 
     def check(self) -> None:

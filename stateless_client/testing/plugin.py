@@ -22,10 +22,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     """Add ``--langgraph-config`` and the ini option ``langgraph_config``."""
     group = parser.getgroup("stateless-client")
     group.addoption("--langgraph-config", dest="langgraph_config", default=None,
-                    help="the langgraph.json that the langgraph_server fixture serves (default: ./langgraph.json)")
+                    help="the langgraph.json that langgraph_server serves (default: the ini option langgraph_config)")
     group.addoption("--langgraph-record", dest="langgraph_record", action="store_true", default=False,
                     help="langgraph_recording: record each test's exchanges with langgraph_server anew")
-    parser.addini("langgraph_config", "the langgraph.json that the langgraph_server fixture serves",
+    parser.addini("langgraph_config", "the langgraph.json that langgraph_server serves, relative to the ini file",
                   default="langgraph.json")
 
 
