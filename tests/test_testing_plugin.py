@@ -155,9 +155,10 @@ def test_delay_spaces_the_events(langgraph_mock: LangGraphMock) -> None:
 def test_a_pause_beyond_the_read_timeout_times_out_and_heartbeats_keep_it_alive(
     langgraph_mock: LangGraphMock,
 ) -> None:
-    langgraph_mock.stream(pause(0.25), heartbeat(), pause(0.25), heartbeat(), pause(0.25), values({"ok": 1}))
-    langgraph_mock.stream(pause(0.75), values({"ok": 1}))
-    client = get_client(url=langgraph_mock.url, api_key=None, timeout=0.5, max_retries=0)
+    # 1.2 s of run, never 1 s of silence; then 1.5 s of silence
+    langgraph_mock.stream(pause(0.4), heartbeat(), pause(0.4), heartbeat(), pause(0.4), values({"ok": 1}))
+    langgraph_mock.stream(pause(1.5), values({"ok": 1}))
+    client = get_client(url=langgraph_mock.url, api_key=None, timeout=1.0, max_retries=0)
     assert [part.event for part in client.runs.stream(None, "agent")] == ["metadata", "values"]
     with pytest.raises(APITimeoutError):
         list(client.runs.stream(None, "agent"))
