@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from stateless_client import (
+    APIConnectionError,
     APITimeoutError,
     InternalServerError,
     NotFoundError,
@@ -203,6 +204,26 @@ def test_streams_from_other_threads_are_served_at_once(langgraph_mock: LangGraph
         worker.join(10)
     assert results == [{"n": 1}] * 4
     assert time.monotonic() - started < 1.5  # side by side, not one after another
+
+
+def test_data_that_is_not_json_fails_the_line_that_scripts_it(langgraph_mock: LangGraphMock) -> None:
+    with pytest.raises(TypeError):
+        langgraph_mock.stream(values({"when": object()}))
+    with pytest.raises(TypeError):
+        langgraph_mock.wait({"when": object()})
+    with pytest.raises(ValueError, match="times"):
+        langgraph_mock.wait({}, times=0)
+
+
+def test_an_answer_that_breaks_is_reported_at_the_end() -> None:
+    mock = LangGraphMock()
+    mock._add("GET", ("/ok",), 1, lambda sock, request: 1 / 0, "GET /ok (broken)")
+    client = get_client(url=mock.url, api_key=None, max_retries=0)
+    with pytest.raises(APIConnectionError):
+        client.http.get("/ok")
+    mock.close()
+    with pytest.raises(AssertionError, match=r"answering GET /ok failed: ZeroDivisionError"):
+        mock.check()
 
 
 def test_patch_redirects_a_module_level_client_until_the_end(pytester: pytest.Pytester) -> None:

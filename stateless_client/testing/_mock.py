@@ -81,7 +81,9 @@ class RecordedRequest:
     def thread_id(self) -> str | None:
         """The thread in the path (``/threads/{thread_id}/...``), else ``None``."""
         parts = self.path.split("/")
-        return unquote(parts[2]) if len(parts) > 2 and parts[1] == "threads" and parts[2] != "search" else None
+        if len(parts) > 2 and parts[1] == "threads" and parts[2] not in ("search", "count", "prune"):
+            return unquote(parts[2])
+        return None
 
     def __str__(self) -> str:
         body = self.body[:300].decode("utf-8", "replace") + ("..." if len(self.body) > 300 else "")
@@ -154,11 +156,13 @@ class LangGraphMock:
             times: how many requests this answers (``None``: all of them).
         """
         script = flatten(items)
+        # Encoded now, so that data that is not JSON fails the line that scripted it.
+        encoded = {id(item): item.encode() for item in script if isinstance(item, Event)}
 
         def respond(sock: socket.socket, request: RecordedRequest) -> None:
             run = run_id or str(uuid.uuid4())
             where = _run_path(request, run)
-            _send(sock, _head(200, "text/event-stream; charset=utf-8",
+            sock.sendall(_head(200, "text/event-stream; charset=utf-8",
                               {"location": where + "/stream", "content-location": where}, chunked=True))
             _send_chunk(sock, Event("metadata", {"run_id": run, "attempt": 1}).encode())
             for item in script:
@@ -166,7 +170,7 @@ class LangGraphMock:
                     request.disconnected.set()
                     return
                 if isinstance(item, Event):
-                    _send_chunk(sock, item.encode())
+                    _send_chunk(sock, encoded[id(item)])
                 elif isinstance(item, Heartbeat):
                     _send_chunk(sock, _HEARTBEAT)
                 elif isinstance(item, Pause):
@@ -176,7 +180,7 @@ class LangGraphMock:
                 elif isinstance(item, Drop):
                     _reset(sock)
                     return
-            _send(sock, b"0\r\n\r\n")
+            sock.sendall(b"0\r\n\r\n")
 
         self._add("POST", ("/runs/stream", "/threads/*/runs/stream"), times, respond,
                   f"POST /runs/stream: {len(script)} scripted item(s)")
@@ -184,7 +188,7 @@ class LangGraphMock:
     def wait(self, result: Any, *, run_id: str | None = None, times: int | None = 1) -> None:
         """Answer the next ``runs.wait`` (``POST /runs/wait`` or ``/threads/{id}/runs/wait``) with
         ``result``, the run's final state; ``error("...")`` makes it a failed run."""
-        body = {"__error__": result.data} if isinstance(result, Event) and result.name == "error" else result
+        body = _dumps({"__error__": result.data} if isinstance(result, Event) and result.name == "error" else result)
 
         def respond(sock: socket.socket, request: RecordedRequest) -> None:
             where = _run_path(request, run_id or str(uuid.uuid4()))
@@ -196,8 +200,10 @@ class LangGraphMock:
                 headers: Mapping[str, str] | None = None, times: int | None = 1) -> None:
         """Answer ``method`` on ``path`` (``*`` matches any text: ``/threads/*/state``) with
         ``json``: any other endpoint, e.g. ``respond("POST", "/threads", {"thread_id": "t1"})``."""
+        body = _dumps(json)
+
         def answer(sock: socket.socket, request: RecordedRequest) -> None:
-            _send_json(sock, status, json, dict(headers or {}))
+            _send_json(sock, status, body, dict(headers or {}))
 
         self._add(method.upper(), (path,), times, answer, f"{method.upper()} {path} -> {status}")
 
@@ -210,7 +216,7 @@ class LangGraphMock:
         each retry gets the same answer, sent with ``Retry-After: 0`` unless ``headers`` set it,
         so that a test does not wait out the client's backoff.
         """
-        body = detail if isinstance(detail, dict) else {"detail": detail or _REASONS.get(status, "Error")}
+        body = _dumps(detail if isinstance(detail, dict) else {"detail": detail or _REASONS.get(status, "Error")})
         sent = {"retry-after": "0", **{name.lower(): value for name, value in (headers or {}).items()}}
 
         def answer(sock: socket.socket, request: RecordedRequest) -> None:
@@ -320,12 +326,15 @@ class LangGraphMock:
             request = _read_request(sock)
             answer = self._take(request)
             if answer is None:
-                _send_json(sock, 500, {"detail": self._failures[-1]}, {})
+                _send_json(sock, 500, _dumps({"detail": self._failures[-1]}), {})
             else:
                 answer.respond(sock, request)
-        except (ConnectionError, TimeoutError, OSError):
+        except OSError:  # the client left (or closed before asking anything)
             if request is not None:
                 request.disconnected.set()
+        except Exception as exc:  # a bug of a scripted answer: the test fails, not just this thread
+            with self._lock:
+                self._failures.append(f"langgraph_mock: answering {request} failed: {exc!r}")
         finally:
             self._open.discard(sock)
             sock.close()
@@ -369,16 +378,15 @@ def _head(status: int, content_type: str, headers: Mapping[str, str], *, chunked
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
-def _send(sock: socket.socket, data: bytes) -> None:
-    sock.sendall(data)
-
-
 def _send_chunk(sock: socket.socket, data: bytes) -> None:
     sock.sendall(b"%x\r\n%s\r\n" % (len(data), data))
 
 
-def _send_json(sock: socket.socket, status: int, value: Any, headers: Mapping[str, str]) -> None:
-    body = json.dumps(value).encode()
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _send_json(sock: socket.socket, status: int, body: bytes, headers: Mapping[str, str]) -> None:
     sock.sendall(_head(status, "application/json", headers, length=len(body)) + body)
 
 
