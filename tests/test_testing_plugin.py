@@ -145,6 +145,19 @@ def test_drop_cuts_the_stream_after_the_events_before_it(langgraph_mock: LangGra
     assert "after 3 event(s)" in str(cut.value)
 
 
+def test_a_resumable_run_resumes_after_a_drop_with_nothing_lost_or_repeated(langgraph_mock: LangGraphMock) -> None:
+    langgraph_mock.stream(tokens("a", "b"), drop(), tokens("c"), drop(), values({"done": True}), run_id="r1")
+    client = get_client(url=langgraph_mock.url, api_key=None)
+    parts = list(client.runs.stream("t1", "agent", stream_mode="messages-tuple", stream_resumable=True))
+    assert [part.data[0]["content"] for part in parts if part.event == "messages"] == ["a", "b", "c"]
+    assert [part.event for part in parts].count("metadata") == 1 and parts[-1].data == {"done": True}
+    start, *resumes = langgraph_mock.requests
+    assert (start.method, start.json["stream_resumable"]) == ("POST", True)
+    assert len(resumes) == 2  # one reconnection per drop
+    assert all((r.method, r.path) == ("GET", "/threads/t1/runs/r1/stream") for r in resumes)
+    assert [r.headers["last-event-id"].isdigit() for r in resumes] == [True, True]
+
+
 def test_delay_spaces_the_events(langgraph_mock: LangGraphMock) -> None:
     langgraph_mock.stream(tokens("a", "b", "c"), delay=0.15)
     client = get_client(url=langgraph_mock.url, api_key=None)

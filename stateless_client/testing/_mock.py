@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ._events import Drop, Event, Heartbeat, Item, Pause, flatten
 
@@ -99,6 +99,7 @@ class _Answer:
     remaining: int | None  # None: every matching request
     respond: Callable[[socket.socket, RecordedRequest], None]
     label: str
+    optional: bool = False  # never requested is fine (a resumable run's reconnection)
 
     def matches(self, request: RecordedRequest) -> bool:
         return ((self.method is None or self.method == request.method)
@@ -151,36 +152,27 @@ class LangGraphMock:
             items: events (``tokens``, ``updates``, ``values``, ``custom``, ``interrupt``,
                 ``error``, ``event``) and faults (``pause``, ``heartbeat``, ``drop``), in order.
                 They are sent as scripted, whatever ``stream_mode`` the request asked for.
+                In a run started with ``stream_resumable=True`` the events carry IDs, and the
+                client's reconnection after a ``drop()`` (``GET`` its ``Location`` with
+                ``Last-Event-ID``) gets the rest of the script; each ``drop()`` cuts once.
             run_id: the run's ID (a new UUID by default).
             delay: seconds to wait before each event.
             times: how many requests this answers (``None``: all of them).
         """
         script = flatten(items)
-        # Encoded now, so that data that is not JSON fails the line that scripted it.
-        encoded = {id(item): item.encode() for item in script if isinstance(item, Event)}
+        for item in script:  # encoded now, so that data that is not JSON fails the line that scripted it
+            if isinstance(item, Event):
+                item.encode()
 
         def respond(sock: socket.socket, request: RecordedRequest) -> None:
             run = run_id or str(uuid.uuid4())
             where = _run_path(request, run)
-            sock.sendall(_head(200, "text/event-stream; charset=utf-8",
-                              {"location": where + "/stream", "content-location": where}, chunked=True))
-            _send_chunk(sock, Event("metadata", {"run_id": run, "attempt": 1}).encode())
-            for item in script:
-                if isinstance(item, Event) and delay and not _quiet(sock, delay):
-                    request.disconnected.set()
-                    return
-                if isinstance(item, Event):
-                    _send_chunk(sock, encoded[id(item)])
-                elif isinstance(item, Heartbeat):
-                    _send_chunk(sock, _HEARTBEAT)
-                elif isinstance(item, Pause):
-                    if not _quiet(sock, item.seconds):
-                        request.disconnected.set()
-                        return
-                elif isinstance(item, Drop):
-                    _reset(sock)
-                    return
-            sock.sendall(b"0\r\n\r\n")
+            scripted = _ScriptedRun(script, run, where, resumable=request._field("stream_resumable") is True,
+                                    delay=delay)
+            if scripted.resumable:  # the client reconnects there, with Last-Event-ID, after a drop
+                self._add("GET", (where + "/stream",), None, scripted.resume, f"GET {where}/stream (resuming)",
+                          optional=True)
+            scripted.send(sock, request, after=None)
 
         self._add("POST", ("/runs/stream", "/threads/*/runs/stream"), times, respond,
                   f"POST /runs/stream: {len(script)} scripted item(s)")
@@ -269,7 +261,7 @@ class LangGraphMock:
         """Raise ``UnexpectedRequest`` for each request nothing answered, and for scripted
         answers never requested (the fixture calls this at the end of the test)."""
         problems = list(self._failures)
-        unused = [str(answer) for answer in self._answers if answer.remaining]
+        unused = [str(answer) for answer in self._answers if answer.remaining and not answer.optional]
         if unused:
             problems.append("scripted but never requested: " + "; ".join(unused))
         if problems:
@@ -286,11 +278,12 @@ class LangGraphMock:
     # -- serving ------------------------------------------------------------------------------
 
     def _add(self, method: str | None, patterns: tuple[str, ...], times: int | None,
-             respond: Callable[[socket.socket, RecordedRequest], None], label: str) -> None:
+             respond: Callable[[socket.socket, RecordedRequest], None], label: str, *,
+             optional: bool = False) -> None:
         if times is not None and times < 1:
             raise ValueError(f"times must be >= 1 or None, not {times}")
         with self._lock:
-            self._answers.append(_Answer(method, patterns, times, respond, label))
+            self._answers.append(_Answer(method, patterns, times, respond, label, optional))
 
     def _take(self, request: RecordedRequest) -> _Answer | None:
         with self._lock:
@@ -366,7 +359,58 @@ def _read_request(sock: socket.socket) -> RecordedRequest:
 
 def _run_path(request: RecordedRequest, run_id: str) -> str:
     thread_id = request.thread_id
-    return f"/threads/{thread_id}/runs/{run_id}" if thread_id else f"/runs/{run_id}"
+    run = quote(run_id, safe="")
+    return f"/threads/{quote(thread_id, safe='')}/runs/{run}" if thread_id else f"/runs/{run}"
+
+
+class _ScriptedRun:
+    """One run of a scripted stream. A resumable run's events carry IDs (``metadata`` is 0),
+    and a reconnection with ``Last-Event-ID`` gets the rest of the script after that event;
+    each ``drop()`` cuts one connection only."""
+
+    def __init__(self, script: list[Item], run_id: str, where: str, *, resumable: bool, delay: float) -> None:
+        self.items: list[Item] = [Event("metadata", {"run_id": run_id, "attempt": 1}), *script]
+        self.where = where
+        self.resumable = resumable
+        self.delay = delay
+        self.numbers: dict[int, int] = {}  # position in items -> event number
+        for position, item in enumerate(self.items):
+            if isinstance(item, Event):
+                self.numbers[position] = len(self.numbers)
+        self.fired: set[int] = set()  # the drops that already cut a connection
+        self.lock = threading.Lock()
+
+    def resume(self, sock: socket.socket, request: RecordedRequest) -> None:
+        """Answer a reconnection: the events after ``Last-Event-ID`` (all without one)."""
+        last = request.headers.get("last-event-id")
+        self.send(sock, request, after=int(last) if last and last.isdigit() else None)
+
+    def send(self, sock: socket.socket, request: RecordedRequest, *, after: int | None) -> None:
+        sock.sendall(_head(200, "text/event-stream; charset=utf-8",
+                           {"location": self.where + "/stream", "content-location": self.where}, chunked=True))
+        start = 0 if after is None else next(
+            (position + 1 for position, number in self.numbers.items() if number == after), len(self.items))
+        for position in range(start, len(self.items)):
+            item = self.items[position]
+            if isinstance(item, Event):
+                if self.delay and position and not _quiet(sock, self.delay):
+                    request.disconnected.set()
+                    return
+                _send_chunk(sock, item.encode(str(self.numbers[position]) if self.resumable else None))
+            elif isinstance(item, Heartbeat):
+                _send_chunk(sock, _HEARTBEAT)
+            elif isinstance(item, Pause):
+                if not _quiet(sock, item.seconds):
+                    request.disconnected.set()
+                    return
+            elif isinstance(item, Drop):
+                with self.lock:
+                    if position in self.fired:
+                        continue
+                    self.fired.add(position)
+                _reset(sock)
+                return
+        sock.sendall(b"0\r\n\r\n")
 
 
 def _head(status: int, content_type: str, headers: Mapping[str, str], *, chunked: bool = False,
