@@ -6,6 +6,8 @@ import fnmatch
 import json
 import select
 import socket
+import struct
+import sys
 import threading
 import time
 import uuid
@@ -449,5 +451,6 @@ def _quiet(sock: socket.socket, seconds: float) -> bool:
 
 
 def _reset(sock: socket.socket) -> None:
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    # Linger on, for 0 s: close() sends a reset. struct linger is two u_shorts on Windows.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("HH" if sys.platform == "win32" else "ii", 1, 0))
     sock.close()
