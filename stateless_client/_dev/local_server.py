@@ -24,6 +24,10 @@ import requests
 __all__ = ["LocalServer", "free_port"]
 
 
+_NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "venv", "node_modules", "__pycache__", ".langgraph_api",
+                                     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -40,8 +44,11 @@ class LocalServer:
             client = get_client(url=server.url)
     """
 
-    def __init__(self, graphs_dir: Path, *, startup_timeout: float = 120.0) -> None:
+    def __init__(
+        self, graphs_dir: Path, *, startup_timeout: float = 120.0, config_name: str = "langgraph.json"
+    ) -> None:
         self.graphs_dir = Path(graphs_dir)
+        self.config_name = config_name  # the configuration file in graphs_dir
         self.startup_timeout = startup_timeout
         self.port = 0
         self.url = ""
@@ -58,13 +65,15 @@ class LocalServer:
             )
         self._workdir = tempfile.TemporaryDirectory(prefix="stateless-client-server-")
         workdir = Path(self._workdir.name)
-        shutil.copytree(self.graphs_dir, workdir, dirs_exist_ok=True)
+        # A project's own folder may hold a virtualenv or a git history: not the server's business.
+        shutil.copytree(self.graphs_dir, workdir, dirs_exist_ok=True, ignore=_NOT_COPIED)
         self._log_path = workdir / "server.log"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "LANGSMITH_TRACING": "false", "LANGGRAPH_CLI_NO_ANALYTICS": "1",
                "PYTHONUNBUFFERED": "1"}
         command = [sys.executable, "-m", "langgraph_cli", "dev", "--no-browser", "--no-reload",
+                   "--config", self.config_name,
                    "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self._log_path, "wb") as log:
             self._process = subprocess.Popen(
