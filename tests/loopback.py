@@ -16,6 +16,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from stateless_client.testing._mock import read_http_request
+
 TIMEOUT = 10.0  # every blocking wait here ends; a hang fails the test instead of CI
 
 
@@ -180,23 +182,7 @@ class ScriptedServer:
 
 
 def _read_request(sock: socket.socket) -> Request:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        piece = sock.recv(65536)
-        if not piece:
-            raise ConnectionError("client closed before sending a request")
-        data += piece
-    head, _, body = data.partition(b"\r\n\r\n")
-    request_line, *header_lines = head.decode("latin-1").split("\r\n")
-    method, target, _ = request_line.split(" ", 2)
-    headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    length = int(headers.get("content-length", "0"))
-    while len(body) < length:
-        body += sock.recv(65536)
-    return Request(method, target, headers, body)
+    return Request(*read_http_request(sock))
 
 
 class CuttingProxy:

@@ -335,7 +335,8 @@ class LangGraphMock:
             sock.close()
 
 
-def _read_request(sock: socket.socket) -> RecordedRequest:
+def read_http_request(sock: socket.socket) -> tuple[str, str, dict[str, str], bytes]:
+    """One HTTP/1.1 request off ``sock``: method, target, headers (names lowercased), body."""
     data = b""
     while b"\r\n\r\n" not in data:
         piece = sock.recv(65536)
@@ -355,6 +356,11 @@ def _read_request(sock: socket.socket) -> RecordedRequest:
         if not piece:
             raise ConnectionError("the client closed in the middle of its request body")
         body += piece
+    return method, target, headers, body
+
+
+def _read_request(sock: socket.socket) -> RecordedRequest:
+    method, target, headers, body = read_http_request(sock)
     parts = urlsplit(target)
     return RecordedRequest(method, parts.path, parse_qs(parts.query), headers, body)
 
