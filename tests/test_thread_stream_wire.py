@@ -165,6 +165,7 @@ def test_a_stopped_run_whose_events_never_came_is_replayed_on_a_new_connection(m
         command_answer({"run_id": RUN_ID}),
         sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
+        json_answer({"values": {"n": 1}, "metadata": {"run_id": RUN_ID}}),  # the run did take steps
         sse_answer(lifecycle(1, "running"), event(2, "values", {"n": 1}), lifecycle(3, "completed")),
     )
     with script:
@@ -172,9 +173,30 @@ def test_a_stopped_run_whose_events_never_came_is_replayed_on_a_new_connection(m
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
             assert root_values(thread) == [{"n": 1}]
-    run, replay = script.requests[2:]
+    run, state, replay = script.requests[2:]
     assert (run.method, run.target) == ("GET", f"/threads/t-1/runs/{RUN_ID}")
+    assert (state.method, state.target) == ("GET", "/threads/t-1/state?subgraphs=false")
     assert (replay.method, replay.target) == ("POST", "/threads/t-1/stream/events")
+
+
+@pytest.mark.usefixtures("quick_stall_check")
+def test_a_run_cancelled_before_its_first_step_ends_at_the_first_check(make_client: Any) -> None:
+    # langgraph dev 0.16.7 sends nothing at all for a run cancelled while pending (status
+    # "interrupted", no checkpoint of its own): no replay can bring its events.
+    script = ScriptedServer(
+        command_answer({"run_id": RUN_ID}),
+        sse_answer(then="a heartbeat"),
+        json_answer({"run_id": RUN_ID, "status": "interrupted"}),
+        json_answer({"values": {"n": 0}, "metadata": {"run_id": "an-earlier-run"}, "interrupts": []}),
+    )
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            assert root_values(thread) == []
+            assert thread.interrupted is True and thread.interrupts == []
+    assert [request.target for request in script.requests[2:]] == [
+        f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/state?subgraphs=false"]
 
 
 @pytest.mark.usefixtures("quick_stall_check")
@@ -183,6 +205,7 @@ def test_a_stopped_run_that_no_connection_shows_ends_from_the_api(make_client: A
         command_answer({"run_id": RUN_ID}),
         sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
+        json_answer({"values": {"n": 1}, "metadata": {"run_id": RUN_ID}}),
         sse_answer(then="a heartbeat"),
         json_answer({"run_id": RUN_ID, "status": "success"}),
         json_answer({"values": {"n": 1}, "interrupts": [{"id": "i1", "value": {"q": 1}, "ns": []}]}),
@@ -195,8 +218,8 @@ def test_a_stopped_run_that_no_connection_shows_ends_from_the_api(make_client: A
             assert thread.interrupted is True
             assert thread.interrupts == [{"interrupt_id": "i1", "value": {"q": 1}, "namespace": []}]
     assert [request.target for request in script.requests[2:]] == [
-        f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/stream/events", f"/threads/t-1/runs/{RUN_ID}",
-        "/threads/t-1/state?subgraphs=false",
+        f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/state?subgraphs=false", "/threads/t-1/stream/events",
+        f"/threads/t-1/runs/{RUN_ID}", "/threads/t-1/state?subgraphs=false",
     ]
 
 
@@ -209,6 +232,7 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
             lifecycle(3, "interrupted"), then="a heartbeat"),
         command_answer({}),  # input.respond names no run
         json_answer([{"run_id": resumed, "status": "success"}]),
+        json_answer({"values": {"n": 2}, "metadata": {"run_id": resumed}}),
         sse_answer(lifecycle(4, "running", resumed), event(5, "values", {"n": 2}), lifecycle(6, "completed", resumed)),
     )
     with script:
@@ -219,7 +243,7 @@ def test_a_resumed_run_whose_events_never_came_is_found_as_the_thread_s_latest(m
             thread.run.respond("yes")
             assert root_values(thread) == [{"n": 2}]
             assert thread.interrupted is False and thread.run_id == resumed
-    runs, replay = script.requests[3:]
+    runs, _state, replay = script.requests[3:]
     assert (runs.method, runs.target) == ("GET", "/threads/t-1/runs?limit=1&offset=0")
     assert json.loads(replay.body)["since"] == 3
 

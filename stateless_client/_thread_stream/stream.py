@@ -25,6 +25,7 @@ from .._exceptions import (
     APITimeoutError,
     InvalidRequestError,
     InvalidResponseError,
+    NotFoundError,
     RunError,
     StatelessClientError,
     StreamClosedError,
@@ -48,7 +49,7 @@ from .projections import (
     ToolCallsProjection,
     ValuesProjection,
 )
-from .turn import Turn, lifecycle_phase
+from .turn import STARTED, TERMINAL, Turn, lifecycle_phase
 
 if TYPE_CHECKING:
     from .._http.options import RequestOptions
@@ -227,6 +228,7 @@ class ThreadStream:
         self._parts: Generator[StreamPart | None, None, None] | None = None
         self._last_seq: int | None = None
         self._seen: set[str] = set()  # event IDs of events that carry no ``seq``
+        self._run_open = False  # whether a run's ``running`` came on the connection, not yet its end
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -431,20 +433,29 @@ class ThreadStream:
                                  resumes=resumes, deadline=deadline)
 
     def _attach(self) -> None:
-        """Follow the thread's latest run: the case of a stream opened on an existing thread.
+        """Follow the thread's run: the case of a stream opened on an existing thread.
 
-        A run still pending or running is followed on the connection. A finished one is not
-        replayed (the server may no longer have its events): the turn is over at once, and its
-        outcome and interrupts are read from the API.
+        The thread's state says, as for the SDK, whether a run is under way: with a next step
+        or a task, the run that wrote it (its checkpoint's ``run_id``) is followed on the
+        connection, which brings its lifecycle (going on, paused or failed). At rest, the
+        thread's latest run is looked up, for one may be pending (not begun, so the state
+        does not show it; the SDK misses it): followed if pending or running, else the turn is
+        over at once, with that state.
         """
         if not self._explicit_thread:
             raise InvalidRequestError(
                 f"thread {self.thread_id}: no run started on this stream; call thread.run.start() first"
             )
+        state = self._state()
+        if state.get("next") or state.get("tasks"):
+            self._begin_turn(_state_run(state))
+            return
         latest = self._latest_run() or {}
-        self._begin_turn(str(latest["run_id"]) if latest.get("run_id") else None)
-        if latest.get("status") not in _GOING:
-            self._current.end_from(latest, self._state)
+        if latest.get("status") in _GOING and latest.get("run_id"):
+            self._begin_turn(str(latest["run_id"]))
+            return
+        self._begin_turn(None)
+        self._current.end_at_rest(state)
 
     def _followed_run(self) -> Mapping[str, Any] | None:
         """The run this turn follows, as the API has it; ``None`` while it is not known yet."""
@@ -462,7 +473,10 @@ class ThreadStream:
         return runs[0] if runs else None
 
     def _state(self) -> dict[str, Any]:
-        """The thread's state, as ``GET /threads/{id}/state`` answers."""
+        """The thread's state, as ``GET /threads/{id}/state`` answers (once only for a turn
+        that found the thread at rest)."""
+        if self._current.rest_state is not None:
+            return self._current.rest_state
         return dict(self._threads.get_state(self.thread_id, **self._call_options()))
 
     def _call_options(self) -> dict[str, Any]:
@@ -488,7 +502,11 @@ class ThreadStream:
             return
         if not turn.replayed_for_stall:
             turn.replayed_for_stall = True
-            self._disconnect()
+            if turn.started or _state_run(state := self._state()) == str(run.get("run_id")):
+                self._disconnect()
+                return
+            # Stopped without a step of its own (cancelled while pending): nothing to replay.
+            turn.end_from(run, lambda: state)
             return
         turn.end_from(run, self._state)
 
@@ -499,7 +517,11 @@ class ThreadStream:
         turn = self._current
         if turn.ended or turn.number == 0:
             return None
-        run = self._followed_run()
+        try:
+            run = self._followed_run()
+        except NotFoundError:
+            turn.ended = True  # the server has no such run: nothing more will come of it
+            return None
         if run is not None and run.get("status") not in _GOING:
             turn.end_from(run, self._state)
             return None
@@ -547,7 +569,12 @@ class ThreadStream:
                 event = self._next_event(turn)
                 if event is not None:
                     turn.quiet_since = time.monotonic()
-                    turn.take(event)
+                    turn.take(event, between_runs=not self._run_open)
+                    phase = lifecycle_phase(event)
+                    if phase in TERMINAL:
+                        self._run_open = False
+                    elif phase in STARTED:
+                        self._run_open = True
                 else:
                     self._check_stalled()
             return True
@@ -589,6 +616,12 @@ class ThreadStream:
                                        url=url, snippet=snippet(repr(answer)))
         if answer["type"] == "error":
             raise command_error(answer, command=method, thread_id=self.thread_id, url=url, response=response)
+        meta = answer.get("meta")
+        through = meta.get("applied_through_seq") if isinstance(meta, dict) else None
+        if isinstance(through, int) and not isinstance(through, bool) and through >= 0:
+            with self._lock:  # the events up to it came before the command: read from there
+                if self._last_seq is None or through > self._last_seq:
+                    self._last_seq = through
         result = answer.get("result")
         return result if isinstance(result, dict) else {}
 
@@ -661,6 +694,13 @@ class ThreadStream:
             "POST", path("threads", self.thread_id, "stream", "events"), options, json=body, stream=True,
             retry=Retry.SAFE,
         )
+
+
+def _state_run(state: Mapping[str, Any]) -> str | None:
+    """The run that wrote a thread's state (its checkpoint's metadata names it)."""
+    metadata = state.get("metadata")
+    run_id = metadata.get("run_id") if isinstance(metadata, Mapping) else None
+    return str(run_id) if run_id else None
 
 
 class _ThreadConnection(EventConnection):

@@ -10,10 +10,10 @@ from typing import Any, Mapping
 
 from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
 
-__all__ = ["Turn", "lifecycle_phase", "TERMINAL"]
+__all__ = ["Turn", "lifecycle_phase", "TERMINAL", "STARTED"]
 
 TERMINAL = frozenset({"completed", "failed", "interrupted"})
-_STARTED = frozenset({"started", "running"})
+STARTED = frozenset({"started", "running"})
 # The server names its synthesized lifecycle events ``synth:<run id>:...``; where it does, the
 # run an event belongs to can be told apart from the thread's other runs.
 _SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
@@ -50,6 +50,7 @@ class Turn:
         interrupts: the interrupts it waits on.
         quiet_since: when the last event (or the last stall check) was.
         replayed_for_stall: whether a stall already forced a new connection.
+        rest_state: the thread's state, when the turn found the thread at rest (no run).
     """
 
     number: int = 0
@@ -64,15 +65,22 @@ class Turn:
     interrupts: list[InterruptPayload] = field(default_factory=list)
     quiet_since: float = field(default_factory=time.monotonic)
     replayed_for_stall: bool = False
+    rest_state: dict[str, Any] | None = None
 
-    def take(self, event: Event) -> None:
+    def take(self, event: Event, *, between_runs: bool = True) -> None:
         """Add the connection's next event if it belongs to this run (the server replays the
-        thread's earlier runs, and other runs may share the thread)."""
+        thread's earlier runs, and other runs may share the thread).
+
+        Before the run's start has arrived, ``between_runs`` says whether the connection is
+        outside every other run's lifecycle (no run's ``running`` open on it): there an event
+        of no other run starts this one, for a server may send a run's events with no
+        ``running`` first; inside another run's lifecycle it is that run's, replayed.
+        """
         phase = lifecycle_phase(event)
         owner = run_of(event) if phase is not None else None
         if not self.started:
-            if phase not in _STARTED or (self.expected_run and owner and owner != self.expected_run):
-                return  # an earlier run's event, replayed
+            if not self._starts(phase, owner, between_runs):
+                return  # another run's event (an earlier one, replayed)
             self.started = True
             self.run_id = self.run_id or owner
         elif owner and self.run_id and owner != self.run_id:
@@ -89,6 +97,16 @@ class Turn:
         if phase in TERMINAL:
             self.terminal = event
             self.ended = True
+
+    def _starts(self, phase: str | None, owner: str | None, between_runs: bool) -> bool:
+        """Whether an event that arrives before the run's start begins the run."""
+        if owner and (owner == self.resumes or (self.expected_run and owner != self.expected_run)):
+            return False  # a lifecycle event of another run
+        if phase in STARTED:
+            return True
+        # Its start did not come (not sent, or before ``since``): an event of this run, its
+        # terminal lifecycle event included, begins it where no other run's lifecycle is open.
+        return between_runs or bool(owner)
 
     def end_from(self, run: Mapping[str, Any], state: Any) -> None:
         """End with what the API says of the run, which has stopped: the outcome from its
@@ -108,6 +126,12 @@ class Turn:
                 self.terminal["params"]["data"]["event"] = "interrupted"
         self.run_id = self.run_id or (str(run["run_id"]) if run.get("run_id") else None)
         self.ended = True
+
+    def end_at_rest(self, state: dict[str, Any]) -> None:
+        """End at once: no run is under way on the thread, whose ``state`` this is."""
+        self.rest_state = state
+        self.terminal = {"method": "lifecycle", "params": {"namespace": [], "data": {"event": "completed"}}}
+        self.started = self.ended = True
 
     def release(self) -> None:
         """Drop the events (the stream closed); what was handed out stays with its holder."""

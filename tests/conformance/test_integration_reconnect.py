@@ -4,8 +4,8 @@ the run's result must be whole, and no event may arrive twice.
 
 The SDK test reaches into the SDK (its controller's shared stream and event dedup); the port
 does the same per library through ``thread_compat.drop_connection`` and
-``thread_compat.count_dedup_drops`` (for this client: its response and its set of seen event
-IDs).
+``thread_compat.count_dedup_drops`` (for this client: the socket under its connection, shut
+down as a network drop would, and its set of seen event IDs).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Port of the SDK's ``tests/streaming/test_sync_extensions_projection.py``:
 ``thread.extensions[name]``.
 
-Run against ``ThreadServer`` with both libraries; only the construction is adapted.
+Run against ``ThreadServer`` with both libraries; only the construction is adapted. The request
+body's ``custom:progress`` channel is checked for the SDK only (after the payloads, checked for
+both): this client's one connection asks for every channel.
 
 Left out: ``test_sync_extension_projection_supports_namespace_scope_on_subgraph_handle``: it
 builds the private ``SyncScopedStreamHandle`` by hand for a namespace no ``tasks`` event
@@ -37,6 +39,9 @@ def test_sync_extension_projection_yields_matching_custom_payloads(lib):
         {"name": "progress", "step": 1},
         {"name": "progress", "step": 2},
     ]
+    # The payloads above are checked for both; the request's channels are the SDK's own.
+    lib.differs("one connection carries every channel (custom included), never a projection's own "
+                "custom:<name> (docs/porting.md)")
     assert any(
         "custom:progress" in body.get("channels", [])
         for body in fake.stream_request_bodies

@@ -5,7 +5,9 @@ Run against ``ThreadServer`` with both libraries. Adapted, apart from the constr
 ``isinstance(..., ChatModelStream)`` checks the class each library yields
 (``thread_compat.message_stream_class``); ``test_sync_tool_calls_explicit_close_does_not_block_1s``
 closes ``iter(thread.tool_calls)`` (the SDK test called the private ``_tool_calls_iter()``, the
-same generator).
+same generator); ``test_sync_subgraph_scoped_messages_survive_shared_stream_reconnect`` gives
+this client (one connection) the shared stream's scripts only, not the SDK's lifecycle
+watcher's.
 
 Left out (SDK internals): ``test_sync_drain_messages_inbox_pre_dispatches_before_yield`` (fills
 the private root messages inbox), ``test_sync_tool_call_handle_deltas_queue_is_bounded`` and
@@ -262,8 +264,7 @@ def test_sync_subgraph_scoped_messages_survive_shared_stream_reconnect(lib):
     # 1. lifecycle watcher
     # 2. shared stream initial (fail_after=2 to trigger reconnect)
     # 3. shared stream reconnect (carries the message events)
-    fake.script_sequence(
-        [
+    scripts = [
             StreamScript(
                 events=[
                     lifecycle_started_event(seq=0),
@@ -301,7 +302,11 @@ def test_sync_subgraph_scoped_messages_survive_shared_stream_reconnect(lib):
                 ]
             ),
         ]
-    )
+    if lib.ours:
+        # Ported: this client opens one connection, no lifecycle watcher's before it; its
+        # connection gets the shared stream's two scripts (the drop, then the reconnect).
+        scripts = scripts[1:]
+    fake.script_sequence(scripts)
     with (
         fake,
         lib.get_sync_client(url=fake.url) as client,

@@ -13,6 +13,13 @@ socket) with ``langgraph_sdk`` and with this client. Adapted, apart from the con
   request reached the server before ``run.start`` (the SDK test: no watcher thread);
 - ``test_v3_streaming_sync_surface_smoke`` gates the SDK's ``controller.reconcile_stream`` on a
   barrier as the SDK test does (the SDK loses events otherwise); this client is not gated;
+- the lifecycle-watcher tests on an existing thread give the fake thread's state a next step
+  (``under_way``: a run under way, as their scripts show; the SDK's watcher ignores the state,
+  and a state at rest ends this client's ``output`` at once, as it ends the SDK's); their error
+  frame is this client's ``CommandError`` (``assert_stream_failed``), the SDK's text for it;
+- deliberate differences (docs/porting.md): no connection at ``__enter__``
+  (``NO_EARLY_CONNECTION``), a clean end of the connection is not the run's failure, a
+  projection iterated after the ``with`` block raises, no ``transport="websocket"``;
 - a step that only waits for an SDK background thread (its lifecycle watcher) to reach a point,
   or sets its private retry budget, is done for the SDK only; the SDK tests' setting of the
   controller's private run-start gate before their private calls is dropped with those calls.
@@ -60,6 +67,26 @@ from .thread_server import (
 )
 
 SOURCE = "tests/streaming/test_sync_thread_stream.py"
+
+NO_EARLY_CONNECTION = ("no connection is opened at __enter__ (the first read opens it), so there is no "
+                       "early 404 to retry; the script is ordered for the SDK's early lifecycle connection")
+
+
+def under_way(fake: ThreadServer, values: dict | None = None) -> None:
+    """The thread's state as while the scripted run is under way (a next step to take). The SDK's
+    lifecycle watcher ignores the state; a stream opened on an existing thread whose state is at
+    rest (no next step, no task) ends at once, for the SDK's ``output`` as for this client."""
+    fake.set_state(values if values is not None else {}, next=["agent"])
+
+
+def assert_stream_failed(lib, error: BaseException | None) -> None:
+    """The server's error frame is the run's error: the SDK's ``RuntimeError`` text, or this
+    client's ``CommandError`` with the frame's code and message."""
+    if not lib.ours:
+        assert str(error) == "Protocol error [unknown_error]: Thread event stream failed."
+        return
+    assert isinstance(error, lib.module.CommandError), repr(error)
+    assert error.code == "unknown_error" and "Thread event stream failed." in str(error)
 
 
 def test_sync_concurrent_commands_do_not_share_command_id(lib):
@@ -136,6 +163,7 @@ def test_sync_extensions_projection_empty_name_raises(lib):
 
 
 def test_sync_extensions_projection_closed_stream_yields_nothing(lib):
+    lib.differs("a projection iterated after the with block raises StreamClosedError (docs/porting.md)")
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
         with client.threads.stream(thread_id="t-1", assistant_id="agent") as stream:
             pass
@@ -182,7 +210,7 @@ def test_sync_events_iterates_raw_events(lib):
 
 def test_sync_lifecycle_watcher_reconnects_with_since_after_transport_drop(lib):
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
-        fake.set_state({"ok": True})
+        under_way(fake, {"ok": True})
         fake.script_sequence(
             [
                 StreamScript(
@@ -202,6 +230,7 @@ def test_sync_lifecycle_watcher_reconnects_with_since_after_transport_drop(lib):
 
 def test_sync_subgraph_completed_event_does_not_end_run(lib):
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
+        under_way(fake)
         fake.script(
             [
                 lifecycle_completed_event(seq=1, namespace=["child:1"]),
@@ -552,6 +581,8 @@ def test_interleave_projections_data_channel_scoped_to_root_namespace(lib):
 
 
 def test_sync_lifecycle_clean_eof_fails_the_run_instead_of_blocking(lib):
+    lib.differs("a connection the server ends cleanly before the run's end is not the run's failure: "
+                "the run is looked up (docs/porting.md)")
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
         fake.script([lifecycle_started_event(seq=0)])
         with client.threads.stream(thread_id="t-1", assistant_id="agent") as thread:
@@ -563,19 +594,18 @@ def test_sync_lifecycle_clean_eof_fails_the_run_instead_of_blocking(lib):
 
 def test_sync_lifecycle_error_frame_becomes_the_run_error(lib):
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
+        under_way(fake)
         fake.script([lifecycle_event(seq=0, phase="running"), thread_stream_failed_frame()])
         with client.threads.stream(thread_id="t-1", assistant_id="agent") as thread:
             terminal = run_terminal(lib, thread, timeout=2.0)
 
     assert terminal.status == "errored"
-    assert (
-        str(terminal.error)
-        == "Protocol error [unknown_error]: Thread event stream failed."
-    )
+    assert_stream_failed(lib, terminal.error)
 
 
 def test_sync_lifecycle_watcher_stops_on_a_404_without_retrying(lib):
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
+        under_way(fake)
         fake.script_sequence([StreamScript(events=[], status=404)])
         with client.threads.stream(thread_id="t-1", assistant_id="agent") as thread:
             terminal = run_terminal(lib, thread, timeout=2.0)
@@ -604,6 +634,7 @@ def _sync_new_thread_scripts() -> list[StreamScript]:
 
 
 def test_sync_run_start_restarts_a_watcher_stopped_by_a_404_for_a_new_thread(lib):
+    lib.differs(NO_EARLY_CONNECTION)
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
         fake.script_sequence(_sync_new_thread_scripts())
         fake.set_state({"ok": True})
@@ -620,6 +651,7 @@ def test_sync_run_start_restarts_a_watcher_stopped_by_a_404_for_a_new_thread(lib
 
 
 def test_sync_lifecycle_watcher_retries_a_404_that_arrives_after_run_start(lib):
+    lib.differs(NO_EARLY_CONNECTION)
     with ThreadServer() as fake, lib.get_sync_client(url=fake.url) as client:
         fake.script_sequence(_sync_new_thread_scripts())
         fake.set_state({"ok": True})
@@ -657,10 +689,8 @@ def test_sync_lifecycle_watcher_reports_the_error_frame_when_reconnects_run_out(
                 for _ in range(attempts + 1)
             ]
         )
+        under_way(fake)
         with stream as thread:
             terminal = run_terminal(lib, thread, timeout=10.0)
 
-    assert (
-        str(terminal.error)
-        == "Protocol error [unknown_error]: Thread event stream failed."
-    )
+    assert_stream_failed(lib, terminal.error)

@@ -94,16 +94,24 @@ def count_dedup_drops(lib: Any, thread: Any) -> dict[str, int]:
 
 
 def drop_connection(lib: Any, thread: Any) -> bool:
-    """Close the connection the projections read, under them (the SDK test closes its shared
-    stream); ``False`` when none is open."""
+    """Drop the connection the projections read, under them (the SDK test closes its shared
+    stream, which its reader takes for a dropped connection); ``False`` when none is open.
+
+    For this client the socket under the connection is shut down, as a network drop would: its
+    response object is the reader's own (closing it from outside is no public operation; the
+    public ``thread.close()`` ends the stream, ``StreamClosedError``).
+    """
     if not lib.ours:
         controller = thread._controller
         if controller is None or controller._shared_stream is None:
             return False
         controller._shared_stream.close()
         return True
-    assert hasattr(thread, "_response"), "the port's hook into this client's stream needs updating"
-    if thread._response is None:
+    from stateless_client._http.abort import shutdown_socket
+
+    assert hasattr(thread, "_connection"), "the port's hook into this client's stream needs updating"
+    connection = thread._connection
+    if connection is None:
         return False
-    thread._response.close()
+    shutdown_socket(connection.response)
     return True
