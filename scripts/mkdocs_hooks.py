@@ -1,7 +1,7 @@
 """MkDocs hooks (``hooks:`` in mkdocs.yml): the site shows the repository's Markdown as it is.
 
 README.md is the site's home page and CHANGELOG.md its changelog, without copies in docs/;
-LICENSE, the examples (notebook, web apps) and the test that runs the web apps are served as
+LICENSE, the examples (notebook, web apps, Celery) and the tests that run them are served as
 files. Links are written for GitHub, relative
 to the file that holds them (``docs/quickstart.md`` in README.md, ``../CHANGELOG.md`` in
 docs/versioning.md), so this rewrites each to where the same file is in the site: both readings
@@ -26,6 +26,8 @@ FROM_ROOT = {
     "examples/flask_app.py": "examples/flask_app.py",
     "examples/django_app.py": "examples/django_app.py",
     "tests/test_web_examples.py": "examples/test_web_examples.py",
+    "examples/celery_app.py": "examples/celery_app.py",
+    "tests/test_worker_examples.py": "examples/test_worker_examples.py",
 }
 _REPO_PATH = {site: repo for repo, site in FROM_ROOT.items()}
 # A Markdown link's target: ``](target#anchor "title")`` -> target.

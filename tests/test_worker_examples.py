@@ -15,7 +15,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -171,3 +170,115 @@ def running_runs_of(client: Client) -> dict[str, str]:
             continue
         found.update({run["run_id"]: run["status"] for run in runs if run["status"] in ("pending", "running")})
     return found
+
+
+# -- Flask under gunicorn's gevent and gthread workers ------------------------------------------
+
+
+@pytest.fixture(scope="module", params=["gevent", "gthread"])
+def gunicorn_url(request: pytest.FixtureRequest, server: LocalServer,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``examples/flask_app.py`` served by ``gunicorn -k gevent`` or ``-k gthread`` (docs/workers.md)."""
+    port = free_port()
+    worker_args = {"gevent": ["--worker-connections", "100"], "gthread": ["--threads", "8"]}[request.param]
+    log = tmp_path_factory.mktemp(f"gunicorn-{request.param}") / "gunicorn.log"
+    process = _spawn([str(BIN / "gunicorn"), "-k", request.param, *worker_args, "-b", f"127.0.0.1:{port}",
+                      "--chdir", "examples", "flask_app:app"],
+                     {"LANGGRAPH_URL": server.url, "LANGGRAPH_ASSISTANT": ASSISTANT}, log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(lambda: requests.get(url, timeout=1).ok, f"gunicorn -k {request.param} serving", process)
+        yield url
+    finally:
+        _stop(process)
+        if process.returncode != 0:
+            print(log.read_text())
+
+
+def _relay(url: str, thread_id: str, q: str) -> requests.Response:
+    """``GET /stream`` as the page's EventSource sends it, read as it arrives."""
+    response = requests.get(f"{url}/stream", params={"thread_id": thread_id, "q": q},
+                            headers={"Accept": "text/event-stream"}, stream=True, timeout=BOUND)
+    response.raise_for_status()
+    return response
+
+
+def test_gunicorn_relays_tokens_one_at_a_time_then_end(gunicorn_url: str, client: Client, tmp_path: Path) -> None:
+    thread = client.threads.create()
+    text = "Hello Bagatur! Nice to meet you."
+    events: list[str] = []
+    tokens: list[str] = []
+    # The model makes token i + 1 only once <tmp_path>/<i> exists, created here on receiving
+    # token i: a relay that buffered would make this read time out instead.
+    with _relay(gunicorn_url, thread.thread_id, f"gate:{tmp_path} {text}") as response:
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        for event in decode(response.iter_content(chunk_size=None)):
+            events.append(event.event)
+            if event.event == "messages":
+                chunk, _ = json.loads(event.data)
+                if chunk["content"]:
+                    (tmp_path / str(len(tokens))).touch()
+                    tokens.append(chunk["content"])
+    assert "".join(tokens) == text and len(tokens) == 11  # one event per word or space
+    assert events[0] == "metadata" and events[-1] == "end" and events.count("end") == 1
+    assert settled_status(client, thread.thread_id, seconds=BOUND) == "success"
+
+
+def test_gunicorn_a_browser_leaving_mid_stream_interrupts_the_run(gunicorn_url: str, client: Client) -> None:
+    thread = client.threads.create()
+    # 400 tokens, 50 ms apart: the run would go on for 20 s after this reader leaves.
+    with _relay(gunicorn_url, thread.thread_id, "word " * 200) as response:
+        seen = 0
+        for event in decode(response.iter_content(chunk_size=None)):
+            seen += event.event == "messages"
+            if seen == 3:
+                break  # leaving the with block closes the connection, as a closed tab does
+    assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
+
+
+GEVENT_SCRIPT = """
+from gevent import monkey
+monkey.patch_all()
+import sys, time
+import gevent
+from stateless_client import StreamClosedError, get_client
+
+client = get_client(url=sys.argv[1], api_key=None)
+# Two streams read at once in two greenlets, then one closed from a third.
+def read(question):
+    with client.runs.stream(None, "slow_tokens", input={"messages": [{"role": "user", "content": question}]},
+                            stream_mode="messages-tuple") as run:
+        return "".join(run.text_stream)
+first = gevent.spawn(read, "one two three four")
+second = gevent.spawn(read, "five six seven eight")
+assert [first.get(timeout=30), second.get(timeout=30)] == ["one two three four", "five six seven eight"]
+# wait_many's pool of threads: greenlets under the patch.
+states = client.runs.wait_many("slow_tokens", [{"messages": [{"role": "user", "content": f"q{i}"}]} for i in range(6)],
+                               max_concurrency=3)
+assert [state["messages"][-1]["content"] for state in states] == [f"q{i}" for i in range(6)], states
+
+run = client.runs.stream(None, "slow_tokens", input={"messages": [{"role": "user", "content": "word " * 400}]},
+                         stream_mode="messages-tuple")
+tokens = iter(run.text_stream)
+next(tokens)
+started = time.monotonic()
+gevent.spawn_later(0.5, run.close)
+try:
+    for _ in tokens:
+        pass
+except StreamClosedError:
+    print(f"closed after {time.monotonic() - started:.2f} s")
+else:
+    raise SystemExit("the stream was not closed")
+"""
+
+
+def test_under_gevent_streams_read_in_greenlets_and_close_from_another(server: LocalServer, client: Client) -> None:
+    """What gunicorn's gevent worker does to the client: ``monkey.patch_all()`` first; then
+    streams read in two greenlets at once, ``wait_many``, and ``close()`` from another greenlet."""
+    done = subprocess.run([sys.executable, "-c", GEVENT_SCRIPT, server.url], cwd=ROOT, capture_output=True,
+                          text=True, timeout=BOUND * 2)
+    assert done.returncode == 0, done.stderr
+    closed_after = float(done.stdout.split()[2])
+    assert 0.4 < closed_after < 2.0  # closed by the other greenlet, not at the run's end (20 s)
+    _wait_for(lambda: not running_runs_of(client), "the closed stateless run cancelled on the server")
