@@ -7,6 +7,7 @@ the next event until the client has received the previous one.
 from __future__ import annotations
 
 import gc
+import re
 import threading
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from stateless_client import (
     APITimeoutError,
     InvalidResponseError,
+    NotFoundError,
     StreamClosedError,
     StreamInterruptedError,
     StreamPart,
@@ -182,14 +184,18 @@ def test_resume_refuses_a_location_on_another_origin(make_client: Any) -> None:
     assert len(server.requests) == 1
 
 
-def test_resume_gives_up_on_404(make_client: Any) -> None:
+def test_resume_answered_404_raises_not_found_caused_by_the_interruption(make_client: Any) -> None:
     def gone(conn: Connection) -> None:
         conn.send(b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 21\r\n\r\n"
                   b'{"detail":"not found"}'[:21])
 
-    with ScriptedServer(_drop_after_two, gone) as server, \
-            pytest.raises(StreamInterruptedError, match=r"no stream to resume at /.+ \(404\)"):
+    with ScriptedServer(_drop_after_two, gone) as server, pytest.raises(NotFoundError) as caught:
         list(make_client(server.url).runs.stream(None, "agent", stream_resumable=True))
+    assert len(server.requests) == 2 and caught.value.url.endswith("/runs/r-1/stream")  # the SDK's error
+    interrupted = caught.value.__cause__
+    assert isinstance(interrupted, StreamInterruptedError)  # what was delivered, and why it resumed
+    assert (interrupted.run_id, interrupted.events_delivered) == ("r-1", 2)
+    assert re.search(r"no stream to resume at /runs/r-1/stream \(404\)", interrupted.reason)
 
 
 def test_event_data_that_is_not_json(make_client: Any) -> None:
@@ -229,18 +235,20 @@ def test_resumable_thread_run_survives_a_cut_connection(server: LocalServer, mak
     assert stream.response.request.headers["last-event-id"]
 
 
-def test_cut_stateless_run_reports_the_servers_404(server: LocalServer, make_client: Any) -> None:
+def test_cut_stateless_run_reports_the_servers_404_as_not_found(server: LocalServer, make_client: Any) -> None:
     with CuttingProxy(server.url, cut_at=b'"i":1') as proxy:
         client = make_client(proxy.url)
         stream = client.runs.stream(
             None, "slow", input={"n": 6, "delay": 0.1}, stream_mode="custom", stream_resumable=True
         )
-        with pytest.raises(StreamInterruptedError) as caught:
+        with pytest.raises(NotFoundError) as caught:
             list(stream)
     assert proxy.cuts == 1
-    assert caught.value.run_id == stream.run_id is not None
-    assert caught.value.events_delivered == 2  # metadata and event 0
-    assert "404" in caught.value.reason
+    interrupted = caught.value.__cause__
+    assert isinstance(interrupted, StreamInterruptedError)
+    assert interrupted.run_id == stream.run_id is not None
+    assert interrupted.events_delivered == 2  # metadata and event 0
+    assert "404" in interrupted.reason
 
 
 def _one_event_then_reset(n: int) -> Any:
@@ -291,3 +299,35 @@ def test_heartbeats_keep_a_quiet_run_alive_past_the_read_timeout(make_client: An
         client = make_client(server.url, timeout=Timeout(connect=5, read=0.5))
         parts = list(client.runs.stream(None, "agent"))
     assert [(p.event, p.data) for p in parts][1:] == [("values", {"done": True})]  # heartbeats are silent
+
+
+def test_a_stream_that_cannot_resume_ends_cleanly_without_a_run_check(make_client: Any) -> None:
+    def handler(conn: Connection) -> None:
+        conn.head(headers={"location": "/threads/t-1/runs/r-1/stream"})
+        conn.chunk(METADATA + sse("values", {"n": 1}))
+        conn.end_chunks()
+
+    with ScriptedServer(handler) as server:
+        parts = list(make_client(server.url).runs.stream("t-1", "agent"))  # not stream_resumable
+    assert [p.event for p in parts] == ["metadata", "values"]
+    assert len(server.requests) == 1  # a "running" answer could only turn this end into an error
+
+
+def test_a_resumable_thread_run_that_ends_cleanly_is_checked_once(make_client: Any) -> None:
+    def handler(conn: Connection) -> None:
+        conn.head(headers={"location": "/threads/t-1/runs/r-1/stream"})
+        conn.chunk(METADATA + sse("values", {"n": 1}, "1"))
+        conn.end_chunks()
+
+    def finished(conn: Connection) -> None:
+        body = b'{"run_id": "r-1", "status": "success"}'
+        conn.send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
+                  % (len(body), body))
+
+    with ScriptedServer(handler, finished) as server:
+        parts = list(make_client(server.url, api_key="k").runs.stream("t-1", "agent", stream_resumable=True))
+    assert [p.event for p in parts] == ["metadata", "values"]
+    check = server.requests[1]
+    assert (check.method, check.target) == ("GET", "/threads/t-1/runs/r-1")
+    assert check.headers["accept"] == "application/json" and check.headers["x-api-key"] == "k"
+    assert "last-event-id" not in check.headers

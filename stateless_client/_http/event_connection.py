@@ -3,19 +3,21 @@ connections, for ``RunStream`` (a run's stream) and ``ThreadStream`` (a thread's
 
 It decodes the body (``sse.EventDecoder``; big data parsed by ``_json.loads_big``), surfaces
 heartbeats, turns a read timeout into ``APITimeoutError`` and an over-long line into
-``InvalidResponseError``, and after a drop reconnects with ``retry_delay`` up to
-``MAX_RESUME_ATTEMPTS`` times in a row without a new event, then raises
-``StreamInterruptedError``. What differs between the two streams is a subclass's: how to
-reopen (``_reopen``: ``Last-Event-ID`` on a run's ``Location``, ``since=<seq>`` on a
-thread's), what a control event means (``_control``), which events are new (``admit``) and
-whether a body that ends cleanly is the end (``_on_clean_end``).
+``InvalidResponseError``, and after a drop reconnects up to ``MAX_RESUME_ATTEMPTS`` times in a
+row without a new event, then raises ``StreamInterruptedError`` caused by the last failure. A
+reconnect that cannot open (refused, 429, 5xx, not an event stream: a server restarting) is
+tried again within the same attempts. What differs between the two streams is a subclass's:
+how to reopen (``_reopen``: ``Last-Event-ID`` on a run's ``Location``, ``since=<seq>`` on a
+thread's), how long to wait first (``_resume_delay``), what a 404 there means
+(``_resume_not_found``), what a control event means (``_control``), which events are new
+(``admit``) and whether a body that ends cleanly is the end (``_on_clean_end``).
 """
 
 from __future__ import annotations
 
 import http.client
 import logging
-from typing import TYPE_CHECKING, Callable, ClassVar, Generator
+from typing import TYPE_CHECKING, Callable, ClassVar, Generator, NoReturn
 
 import requests
 import urllib3.exceptions
@@ -23,8 +25,10 @@ import urllib3.exceptions
 from .. import _json
 from .._exceptions import (
     APIConnectionError,
+    InternalServerError,
     InvalidResponseError,
     NotFoundError,
+    RateLimitError,
     StreamClosedError,
     StreamInterruptedError,
     snippet,
@@ -49,6 +53,8 @@ logger = logging.getLogger("stateless_client")
 MAX_RESUME_ATTEMPTS = 5
 # What a dropped connection looks like from below: a reset, an EOF inside chunked framing, ...
 DROPS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError)
+# A reconnect answered so usually means the server is restarting or being redeployed: try again.
+TRANSIENT = (APIConnectionError, RateLimitError, InternalServerError, InvalidResponseError)
 
 
 class EventConnection:
@@ -96,6 +102,7 @@ class EventConnection:
         """Yield the stream's parts until its end; reconnect after a drop while allowed."""
         delivered = delivered_before = 0
         attempts = 0  # consecutive reconnects that brought no new event
+        cause: BaseException | None = None  # why the last connection ended
         loads = _json.loads_text
         loads_big = _json.loads_big  # at BIG_JSON characters and more: less memory (see _json)
         decode_errors = _json.JSONDecodeError
@@ -135,9 +142,9 @@ class EventConnection:
                     ended = self._on_clean_end()
                     if ended is None:
                         return
-                    reason = ended
+                    reason, cause = (ended, None) if isinstance(ended, str) else (str(ended), ended)
                 else:
-                    reason = "the connection closed in the middle of an event"
+                    reason, cause = "the connection closed in the middle of an event", None
             except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
                 raise connection_error(exc, self.method, self.url, self.options.timeout) from exc
             except EventLineTooLong as exc:
@@ -145,7 +152,7 @@ class EventConnection:
                     f"{self.method} {self.url}: {exc}", method=self.method, url=self.url, snippet=exc.snippet
                 ) from None
             except DROPS as exc:
-                reason = f"the connection dropped ({type(exc).__name__}: {exc})"
+                reason, cause = f"the connection dropped ({type(exc).__name__}: {exc})", exc
             finally:
                 self.response.close()
             if self.aborted:
@@ -154,14 +161,15 @@ class EventConnection:
                 attempts = 0  # the last connection made progress: a new drop starts afresh
             self.last_event_id = decoder.last_event_id
             self.delivered = delivered
-            self.response = self._reconnect(reason, attempts)
+            self.response = self._reconnect(reason, attempts, cause)
             self.resumed = True
             attempts += 1
             delivered_before = delivered
 
-    def _reconnect(self, reason: str, attempts: int) -> requests.Response:
-        """Wait ``retry_delay``, then ``_reopen``; retry on a connection error; raise
-        ``StreamInterruptedError`` when ``_refusal`` says no or the attempts run out."""
+    def _reconnect(self, reason: str, attempts: int, cause: BaseException | None) -> requests.Response:
+        """Wait ``_resume_delay``, then ``_reopen``; try again after a ``TRANSIENT`` failure;
+        raise ``StreamInterruptedError`` (caused by the last failure) when ``_refusal`` says no
+        or the attempts run out."""
         while True:
             if self.aborted:
                 raise StreamClosedError(f"this {self.kind} was closed while resuming")
@@ -169,20 +177,20 @@ class EventConnection:
             if refusal is None and attempts >= MAX_RESUME_ATTEMPTS:
                 refusal = f"gave up after {attempts} resume attempts"
             if refusal is not None:
-                raise self._interrupted(f"{reason}; {refusal}")
-            delay = retry_delay(attempts)
+                raise self._interrupted(f"{reason}; {refusal}") from cause
+            delay = self._resume_delay(attempts)
             logger.debug("reconnecting %s %s after event %r in %.2f s (%s)",
                          self.method, self.url, self.last_event_id, delay, reason)
             self.transport.sleep(delay)
             attempts += 1
             try:
                 response = self._reopen(reason)
-            except NotFoundError:
-                raise self._interrupted(f"{reason}; the server has no stream to resume (404)") from None
-            except APIConnectionError as exc:
-                reason = str(exc)
+                check_event_stream(response)
+            except NotFoundError as exc:
+                self._resume_not_found(reason, exc)
+            except TRANSIENT as exc:
+                reason, cause = str(exc), exc
                 continue
-            check_event_stream(response)
             return response
 
     def _interrupted(self, reason: str) -> StreamInterruptedError:
@@ -210,8 +218,9 @@ class EventConnection:
         ``finished`` or raise."""
         return StreamPart(event, value, last_id)
 
-    def _on_clean_end(self) -> str | None:
-        """The body ended between events: ``None`` ends the stream; a reason reconnects."""
+    def _on_clean_end(self) -> str | BaseException | None:
+        """The body ended between events: ``None`` ends the stream; a reason, or an error that
+        says it (the cause of giving up if it comes to that), reconnects."""
         return None
 
     def _refusal(self) -> str | None:
@@ -221,6 +230,14 @@ class EventConnection:
     def _reopen(self, reason: str) -> requests.Response:
         """A new response that goes on where the last one stopped."""
         raise NotImplementedError
+
+    def _resume_delay(self, attempts: int) -> float:
+        """Seconds to wait before reconnect number ``attempts + 1`` in a row."""
+        return retry_delay(attempts)
+
+    def _resume_not_found(self, reason: str, error: NotFoundError) -> NoReturn:
+        """``_reopen`` was answered 404: raise what that means for this stream."""
+        raise self._interrupted(f"{reason}; the server has no stream to resume (404)") from None
 
     def _run_id(self) -> str | None:
         """The run named in ``StreamInterruptedError``."""

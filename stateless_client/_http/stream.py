@@ -6,19 +6,40 @@ import re
 import threading
 from dataclasses import replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Generic, Iterator, Sequence, TypeVar
-from urllib.parse import unquote
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    AsyncIterator,
+    Callable,
+    Generator,
+    Generic,
+    Iterator,
+    NoReturn,
+    Sequence,
+    TypeVar,
+)
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import requests
 
-from .._exceptions import APIError, APIStatusError, InvalidRequestError, NotFoundError, StreamClosedError
+from .. import _json
+from .._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    InternalServerError,
+    InvalidRequestError,
+    NotFoundError,
+    RateLimitError,
+    StreamClosedError,
+)
 from .._models import StreamPart
 from .._text import MESSAGE_MODES, TextExtractor
 from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH
 from .event_connection import DROPS, MAX_RESUME_ATTEMPTS, EventConnection, check_event_stream
 from .failures import run_error
 from .headers import check_headers
-from .retries import Retry
+from .retries import Retry, reconnect_delay
 from .urls import origin
 
 #: Cancels a stream's run: ``canceller(run_id, thread_id, action)``; its resource provides it,
@@ -33,6 +54,8 @@ if TYPE_CHECKING:
 __all__ = ["RunStream", "open_run_stream", "check_event_stream", "run_location", "MAX_RESUME_ATTEMPTS", "DROPS"]
 
 _RUN_LOCATION = re.compile(r"(?:/threads/(?P<thread_id>[^/?#]+))?/runs/(?P<run_id>[^/?#]+)")
+# A thread run's stream (``Location``), whose run the API can be asked about.
+_RUN_STREAM_PATH = re.compile(r"(.*/threads/[^/]+/runs/[^/]+)/stream")
 _CONTROL_EVENTS = frozenset({"metadata", "error", "end", COMMENT})
 
 #: What a stream yields: ``StreamPart`` (``version="v1"``) or a dict (``version="v2"``).
@@ -254,8 +277,9 @@ class RunStream(Generic[PartT]):
     def aiter_sse(self, *, cancel_on_close: bool = True) -> AsyncIterator[bytes]:
         """``iter_sse`` for an ASGI response (Django under uvicorn, Starlette, FastAPI).
 
-        The blocking reads run in a worker thread, one event at a time; cancelling the
-        consuming task (the browser left) aborts the read at once and cancels the run.
+        The blocking reads run in the relays' own thread pool, one event at a time, off the
+        event loop; cancelling the consuming task (the browser left) aborts the read at once
+        and cancels the run.
         """
         if self._version != "v1":
             raise ValueError("iter_sse()/aiter_sse() relay a version='v1' stream")
@@ -278,7 +302,9 @@ class RunStream(Generic[PartT]):
 
 class _EventSource(EventConnection):
     """A run's events over ``EventConnection``: resumes on the run's ``Location`` after the
-    last ``Last-Event-ID``; ``metadata`` names the run, ``error`` fails it, ``end`` ends it."""
+    last ``Last-Event-ID``; ``metadata`` names the run, ``error`` fails it, ``end`` ends it.
+    A resumable thread run's stream that the server closes cleanly without an ``end`` asks
+    the API about the run, and resumes while it is still pending or running."""
 
     control_events = _CONTROL_EVENTS
     kind = "RunStream"
@@ -321,8 +347,8 @@ class _EventSource(EventConnection):
         elif event == "error":
             error = run_error(value, run_id=self.run_id, method=self.method, url=self.url, response=self.response)
             if self.resumed and isinstance(error, NotFoundError):
-                raise self._interrupted(
-                    f"resumed, but the server no longer has the run ({error.detail})") from error
+                raise error from self._interrupted(
+                    f"resumed, but the server no longer has the run ({error.detail})")
             if self.raise_error or isinstance(error, APIStatusError):
                 raise error
             self.finished = self.one_run
@@ -346,11 +372,47 @@ class _EventSource(EventConnection):
         official SDK does."""
         location = self.resume_location
         assert location is not None  # checked by _refusal
+        return self.transport.request("GET", location, self._resume_options(reason), stream=True, retry=Retry.SAFE)
+
+    def _resume_delay(self, attempts: int) -> float:
+        return reconnect_delay(attempts)  # 1, 2, 4, 5, 5 s: a restart takes seconds, as the SDK waits
+
+    def _resume_not_found(self, reason: str, error: NotFoundError) -> NoReturn:
+        # The run is gone (the server restarted, a stateless run's thread was deleted): the
+        # SDK's NotFoundError, caused by the interruption, which holds what was delivered.
+        raise error from self._interrupted(
+            f"{reason}; the server has no stream to resume at {self.resume_location} (404)")
+
+    def _on_clean_end(self) -> str | BaseException | None:
+        """A clean end without an ``end`` event is also what a proxy's timeout or a server
+        restart looks like: ask the API whether the run is still going, as the SDK does."""
+        location = self.resume_location
+        if not location or self._refusal() is not None:
+            return None  # no resume possible: a check could only turn an end into an error
+        url = urlsplit(location)
+        found = _RUN_STREAM_PATH.fullmatch(url.path)
+        if found is None:
+            return None  # a thread's stream, or a stateless run's, which has no run to GET
+        return self._check_run(urlunsplit((url.scheme, url.netloc, found[1], "", "")))
+
+    def _check_run(self, run_url: str) -> BaseException | None:
+        """``GET`` the run: an error that says why to resume if it is pending or running, or
+        if the check failed as a restart fails (429, 5xx, no connection); else ``None``."""
+        headers = self.options.headers.without("content-type", "content-length", "last-event-id", "accept")
+        options = replace(self.options, headers=headers.merged({"accept": "application/json"}),
+                          max_retries=0, params=None)
         try:
-            return self.transport.request("GET", location, self._resume_options(reason), stream=True,
-                                          retry=Retry.SAFE)
-        except NotFoundError:
-            raise self._interrupted(f"{reason}; the server has no stream to resume at {location} (404)") from None
+            response = self.transport.request("GET", run_url, options, retry=Retry.SAFE)
+            run = _json.loads(response.content)
+        except (RateLimitError, InternalServerError, APIConnectionError) as exc:
+            return exc  # the restart that closed the stream can fail the check too
+        except (APIError, ValueError):
+            return None  # 403, 404, not JSON: nothing says the run goes on
+        status = run.get("status") if isinstance(run, dict) else None
+        if status not in ("pending", "running"):
+            return None
+        return APIError(f"the stream closed while run {self.run_id or '(unknown)'} was still pending or running "
+                        f"({status!r})", method=self.method, url=self.url)
 
     def _run_id(self) -> str | None:
         return self.run_id
@@ -363,14 +425,19 @@ class _EventSource(EventConnection):
         self.canceller(self.run_id, self.thread_id, action)
 
     def _resume_options(self, reason: str) -> RequestOptions:
-        headers = self.options.headers.without("content-type", "content-length", "last-event-id")
-        if self.last_event_id is not None:
+        headers = self.options.headers.without("content-type", "content-length")
+        last_id = self.last_event_id
+        # The caller's own Last-Event-ID holds until the server sends an ID; an empty ``id:``
+        # resets the cursor, so nothing is sent (an empty header would be a cursor too).
+        if last_id is not None:
+            headers = headers.without("last-event-id")
+        if last_id:
             try:  # the ID came from the server: it may be nothing HTTP can send back
-                check_headers({"last-event-id": self.last_event_id})
+                check_headers({"last-event-id": last_id})
             except InvalidRequestError as exc:
                 raise self._interrupted(
                     f"{reason}; the server's event ID cannot be sent back to resume ({exc})") from None
-            headers = headers.merged({"last-event-id": self.last_event_id})
+            headers = headers.merged({"last-event-id": last_id})
         return replace(self.options, headers=headers, max_retries=0, params=None)
 
 
