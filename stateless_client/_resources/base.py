@@ -235,7 +235,7 @@ class Resource:
         reconnect = RequestOptions(headers=options.headers, timeout=options.timeout, max_retries=0)
         for attempt in range(limit):
             delay = reconnect_delay(attempt)
-            logger.info("the answer was cut off; reading it again: GET %s in %.2f s (attempt %d)", log_url(location),
+            logger.info("the answer was cut off; reading it from %s in %.2f s (attempt %d, GET)", log_url(location),
                         delay, attempt + 1)
             self._transport.sleep(delay)
             try:
