@@ -180,7 +180,9 @@ class EventDecoder:
     ``last_event_id`` is the ID in effect at the last complete event: the one to resume from.
     """
 
-    __slots__ = ("bytes_read", "comments", "incomplete", "last_event_id", "long_data", "max_event_size", "max_line_length")
+    __slots__ = (
+        "bytes_read", "comments", "incomplete", "last_event_id", "long_data", "max_event_size", "max_line_length",
+    )
 
     def __init__(
         self,
