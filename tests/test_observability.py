@@ -255,3 +255,14 @@ def test_tracing_off_imports_no_opentelemetry() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_thread_stream_connection_writes_its_record(client: Any, debug: Any) -> None:
+    with client.threads.stream(assistant_id="tokens") as thread:
+        started = thread.run.start(input={"messages": [{"role": "human", "content": "hi"}]})
+        assert list(thread.values)
+    records = [record for record in ends(debug) if record.stream["kind"] == "ThreadStream"]  # type: ignore[attr-defined]
+    assert records
+    last = records[-1].stream  # type: ignore[attr-defined]
+    assert (last["thread_id"], last["run_id"], last["outcome"]) == (thread.thread_id, started["run_id"], "completed")
+    assert last["events"] > 0 and last["bytes"] > 0 and last["url"].endswith("/stream/events")
