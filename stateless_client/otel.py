@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import requests
     from opentelemetry.trace import Span, Tracer, TracerProvider
 
-    from ._client import SyncLangGraphClient
+    from ._client import Client
 
 __all__ = ["instrument", "uninstrument"]
 
@@ -40,7 +40,7 @@ _THREAD = re.compile(r"/threads/([^/?#]+)")
 _WRAPPED = "_stateless_client_untraced_request"
 
 
-def instrument(client: SyncLangGraphClient, *, tracer_provider: TracerProvider | None = None) -> SyncLangGraphClient:
+def instrument(client: Client, *, tracer_provider: TracerProvider | None = None) -> Client:
     """Trace every request of ``client`` with OpenTelemetry; returns ``client``.
 
     Args:
@@ -65,11 +65,11 @@ def instrument(client: SyncLangGraphClient, *, tracer_provider: TracerProvider |
     def request(method: str, path_or_url: str, options: Any, **kwargs: Any) -> requests.Response:
         return _traced(tracer, transport.url(path_or_url), untraced, method, path_or_url, options, kwargs)
 
-    transport.request = request  # type: ignore[method-assign]  # the instance's own, so off costs nothing
+    transport.request = request  # type: ignore[method-assign]  # the instance's own: off costs nothing
     return client
 
 
-def uninstrument(client: SyncLangGraphClient) -> None:
+def uninstrument(client: Client) -> None:
     """Stop tracing ``client``'s requests (streams already open keep their spans)."""
     transport = client._transport
     untraced = vars(transport).pop(_WRAPPED, None)

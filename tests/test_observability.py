@@ -19,12 +19,12 @@ from .helpers import SECRET
 from .loopback import Connection, ScriptedServer, json_answer, sse, status
 
 pytest.importorskip("opentelemetry.sdk")
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider  # noqa: E402
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor  # noqa: E402
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter  # noqa: E402
-from opentelemetry.trace import StatusCode  # noqa: E402
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import StatusCode
 
-from stateless_client import otel  # noqa: E402
+from stateless_client import otel
 
 RUN = "1f0d9c1e-0000-6000-8000-000000000001"
 THREAD = "2f0d9c1e-0000-6000-8000-000000000002"
@@ -123,9 +123,9 @@ def test_closing_early_is_closed_by_caller_at_debug_once(make_client: Any, debug
 
 
 def test_a_drop_that_cannot_resume_is_interrupted_at_warning(make_client: Any, debug: Any) -> None:
-    with ScriptedServer(streaming(METADATA, b"event: values\ndata: {", then=Connection.reset)) as server:
-        with pytest.raises(StreamInterruptedError):
-            list(make_client(server.url).runs.stream(None, "agent"))
+    dropped = streaming(METADATA, b"event: values\ndata: {", then=Connection.reset)
+    with ScriptedServer(dropped) as server, pytest.raises(StreamInterruptedError):
+        list(make_client(server.url).runs.stream(None, "agent"))
     [record] = ends(debug)
     assert (record.stream["outcome"], record.levelno) == ("interrupted", logging.WARNING)  # type: ignore[attr-defined]
     assert record.stream["events"] == 1 and record.stream["run_id"] == RUN  # type: ignore[attr-defined]
@@ -135,9 +135,8 @@ def test_a_silent_server_is_a_timeout_at_warning(make_client: Any, debug: Any) -
     def silent(conn: Connection) -> None:
         conn.wait_for_client_close()
 
-    with ScriptedServer(streaming(METADATA, end=False, then=silent)) as server:
-        with pytest.raises(APITimeoutError):
-            list(make_client(server.url, timeout=Timeout(connect=5, read=0.3)).runs.stream(None, "agent"))
+    with ScriptedServer(streaming(METADATA, end=False, then=silent)) as server, pytest.raises(APITimeoutError):
+        list(make_client(server.url, timeout=Timeout(connect=5, read=0.3)).runs.stream(None, "agent"))
     [record] = ends(debug)
     assert (record.stream["outcome"], record.levelno) == ("timeout", logging.WARNING)  # type: ignore[attr-defined]
     assert record.stream["duration"] >= 0.3  # type: ignore[attr-defined]
@@ -218,9 +217,8 @@ def test_the_span_lasts_as_long_as_the_stream(traced: Any, spans: InMemorySpanEx
 
 def test_a_failed_run_marks_the_span(traced: Any, spans: InMemorySpanExporter) -> None:
     failed = sse("error", {"error": "ValueError", "message": "boom"})
-    with ScriptedServer(streaming(METADATA, failed)) as server:
-        with pytest.raises(RunError):
-            list(traced(server.url).runs.stream(None, "agent"))
+    with ScriptedServer(streaming(METADATA, failed)) as server, pytest.raises(RunError):
+        list(traced(server.url).runs.stream(None, "agent"))
     span = only(spans)
     assert span.status.status_code is StatusCode.ERROR
     assert (span.attributes or {})["error.type"] == "RunError"
@@ -266,3 +264,11 @@ def test_a_thread_stream_connection_writes_its_record(client: Any, debug: Any) -
     last = records[-1].stream  # type: ignore[attr-defined]
     assert (last["thread_id"], last["run_id"], last["outcome"]) == (thread.thread_id, started["run_id"], "completed")
     assert last["events"] > 0 and last["bytes"] > 0 and last["url"].endswith("/stream/events")
+
+
+def test_the_docs_examples_run(server: Any) -> None:
+    from pathlib import Path
+
+    from .test_docs import _run
+
+    _run((Path(__file__).parent.parent / "docs" / "observability.md").read_text(), {"SERVER_URL": server.url})
