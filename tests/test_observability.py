@@ -272,3 +272,15 @@ def test_the_docs_examples_run(server: Any) -> None:
     from .test_docs import _run
 
     _run((Path(__file__).parent.parent / "docs" / "observability.md").read_text(), {"SERVER_URL": server.url})
+
+
+def test_a_stream_dropped_unread_still_writes_its_record_and_ends_its_span(
+    traced: Any, spans: InMemorySpanExporter, debug: Any
+) -> None:
+    with ScriptedServer(streaming(METADATA, VALUES, end=False, then=Connection.wait_for_client_close)) as server:
+        stream = traced(server.url).runs.stream(None, "agent")
+        assert next(stream).event == "metadata"
+        del stream  # no close(): the last reference goes
+        [record] = ends(debug)
+        assert record.stream["outcome"] == "closed by caller"  # type: ignore[attr-defined]
+        assert (only(spans).attributes or {})["langgraph.stream.events"] == 1

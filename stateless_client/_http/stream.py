@@ -83,12 +83,12 @@ class RunStream(Generic[PartT]):
         self._reading = threading.Lock()
         self._closed = False
         self._exhausted = False
-        self._ended = False  # whether the record of its end was written
         self._started = started_at(source.response)
         # ``stateless_client.otel``'s span of the request, which this stream ends.
         self._span = source.response.__dict__.get(SPAN_ATTRIBUTE)
         if self._span is not None:
             self._span.adopted = True
+        self._ended = False  # whether the record of its end was written (set last: see __del__)
 
     @property
     def response(self) -> requests.Response:
@@ -144,6 +144,15 @@ class RunStream(Generic[PartT]):
                 raise
         finally:
             self._reading.release()
+
+    def __del__(self) -> None:
+        # Dropped without reaching its end or ``close()``: the generator's collection closes
+        # the connection; this writes the stream's record and ends its span.
+        if getattr(self, "_ended", True) is False:  # a stream whose __init__ failed has none
+            try:
+                self._shut()
+            except Exception:  # at interpreter exit, logging may be gone already
+                pass
 
     def __enter__(self) -> RunStream[PartT]:
         return self
