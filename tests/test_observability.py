@@ -284,3 +284,15 @@ def test_a_stream_dropped_unread_still_writes_its_record_and_ends_its_span(
         [record] = ends(debug)
         assert record.stream["outcome"] == "closed by caller"  # type: ignore[attr-defined]
         assert (only(spans).attributes or {})["langgraph.stream.events"] == 1
+
+
+def test_instrument_twice_is_once_and_uninstrument_stops(traced: Any, spans: InMemorySpanExporter) -> None:
+    with ScriptedServer(streaming(METADATA), streaming(METADATA)) as server:
+        client = traced(server.url)
+        otel.instrument(client)  # a second time: still one span per call
+        list(client.runs.stream(None, "agent"))
+        assert len(spans.get_finished_spans()) == 1
+        otel.uninstrument(client)
+        assert "request" not in vars(client._transport)  # back to the class's own method
+        list(client.runs.stream(None, "agent"))
+    assert len(spans.get_finished_spans()) == 1
