@@ -59,7 +59,8 @@ QUICK: dict[str, Any] = {
     "sseclient_big_limit": 3.0,
 }
 HIGHER, LOWER = "higher", "lower"
-SECTIONS = ("throughput", "latency", "big", "volume", "thread-stream", "import", "real-server", "relays")
+SECTIONS = ("throughput", "latency", "big", "volume", "thread-stream", "import", "real-server", "relays",
+            "observability")
 
 
 def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
@@ -173,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     table = Table(CLIENTS)
     started = time.monotonic()
 
+    observed = ""
     process, url = start_bench_server()
     try:
         if "throughput" in wanted:
@@ -209,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
             table.add(label, "retained_mib_per_100k", results, LOWER, "{:.2f}")
             table.add(label, "threads_left", results, LOWER, "{:.0f}", ratio=False)
             table.add(label, "non_daemon_threads_left", results, LOWER, "{:.0f}", ratio=False)
+        if "observability" in wanted:  # its own table: variants of one client (benchmarks/observability.py)
+            from benchmarks.observability import section as observability
+
+            observed = observability(url, n=plan["throughput"]["n"], rounds=rounds)
     finally:
         process.kill()
         process.wait()
@@ -265,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
           f"medians of {rounds} rounds ({plan['real_rounds']} against langgraph dev); "
           "ratios are to the official sync SDK (sdk)\n")
     print(table.render())
+    if observed:
+        print("\n" + observed)
     if "relays" in wanted:  # its own table: other columns (benchmarks/relays.py)
         from benchmarks.relays import section
 

@@ -180,7 +180,9 @@ class EventDecoder:
     ``last_event_id`` is the ID in effect at the last complete event: the one to resume from.
     """
 
-    __slots__ = ("comments", "incomplete", "last_event_id", "long_data", "max_event_size", "max_line_length")
+    __slots__ = (
+        "bytes_read", "comments", "incomplete", "last_event_id", "long_data", "max_event_size", "max_line_length",
+    )
 
     def __init__(
         self,
@@ -201,6 +203,7 @@ class EventDecoder:
         # specification ignores; read at each comment, so it may be switched on mid-stream.
         self.comments = comments
         self.incomplete = False
+        self.bytes_read = 0  # the body's bytes this decoder was given (set when it stops)
 
     def events(self, chunks: Iterable[bytes]) -> Iterator[RawEvent]:
         """Yield ``(event, data, last_event_id, retry)`` for each dispatched event."""
@@ -219,9 +222,11 @@ class EventDecoder:
         data_size = 0  # what data_lines costs toward event_limit, exact at each chunk's start
         retry: int | None = None
         dispatched_id = last_id  # the ID in effect at the last blank line
+        received = 0
 
         try:
             for chunk in chunks:
+                received += len(chunk)
                 text = text_of(chunk)
                 if not text:
                     continue
@@ -321,6 +326,7 @@ class EventDecoder:
             # Also on a read error, so a client knows where to resume from.
             self.last_event_id = dispatched_id
             self.incomplete = bool(pending or data_lines or event_type)
+            self.bytes_read = received
 
 
 def _starts_data_field(pieces: list[str]) -> bool:

@@ -197,7 +197,7 @@ def test_same_origin_redirect_is_followed_with_the_key(make_client: Any) -> None
         b'{"assistant_id":"agent","input":{"x":1},"on_disconnect":"cancel"}')
 
 
-def test_retries_are_logged_at_debug_without_secrets(
+def test_retries_are_logged_at_info_without_secrets(
     make_client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="stateless_client")
@@ -205,7 +205,7 @@ def test_retries_are_logged_at_debug_without_secrets(
     with ScriptedServer(limited, answer_json) as server:
         make_client(server.url, api_key=SECRET).runs.wait(None, "agent")
     retries = [r for r in caplog.records if r.name == "stateless_client" and "retrying" in r.getMessage()]
-    assert len(retries) == 1 and retries[0].levelno == logging.DEBUG
+    assert len(retries) == 1 and retries[0].levelno == logging.INFO  # issue 20: an operator sees them
     assert "status 429" in retries[0].getMessage()
     assert all(SECRET not in record.getMessage() for record in caplog.records)
 

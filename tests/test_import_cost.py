@@ -20,6 +20,8 @@ DEFERRED = (
     "stateless_client._thread_stream.stream",
     "stateless_client._thread_stream.events",
     "stateless_client._resources.many",
+    "stateless_client.otel",  # and so OpenTelemetry: only with tracing turned on (issue 20)
+    "opentelemetry.trace",
 )
 
 

@@ -39,6 +39,7 @@ from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH, EventDecoder, EventLineTooLo
 from .abort import shutdown_socket
 from .body import iter_body
 from .failures import connection_error
+from .observe import log_url
 from .retries import retry_delay
 
 if TYPE_CHECKING:
@@ -93,7 +94,8 @@ class EventConnection:
         self.decoder: EventDecoder | None = None  # the current response's
         self.aborted = False
         self.resumed = False  # whether a reconnect happened
-        self.delivered = 0  # parts yielded so far (kept up to date before each hook)
+        self.delivered = 0  # parts yielded so far (kept up to date before each hook and at each close)
+        self.bytes_read = 0  # body bytes of the connections closed so far
         self.finished = False  # set by ``_control`` to end after the part it returns
         #: Called with each event's data; ``False`` skips it (already delivered). May raise.
         self.admit: Callable[[object], bool] | None = None
@@ -155,6 +157,8 @@ class EventConnection:
                 reason, cause = f"the connection dropped ({type(exc).__name__}: {exc})", exc
             finally:
                 self.response.close()
+                self.delivered = delivered  # for the record at the stream's end, however it ends
+                self.bytes_read += decoder.bytes_read  # its events() has stopped: the loop left it
             if self.aborted:
                 raise StreamClosedError(f"this {self.kind} was closed while reading")
             if delivered > delivered_before:
@@ -179,8 +183,8 @@ class EventConnection:
             if refusal is not None:
                 raise self._interrupted(f"{reason}; {refusal}") from cause
             delay = self._resume_delay(attempts)
-            logger.debug("reconnecting %s %s after event %r in %.2f s (%s)",
-                         self.method, self.url, self.last_event_id, delay, reason)
+            logger.info("reconnecting %s %s after event %r in %.2f s (attempt %d, %s)",
+                        self.method, log_url(self.url), self.last_event_id, delay, attempts + 1, reason)
             self.transport.sleep(delay)
             attempts += 1
             try:

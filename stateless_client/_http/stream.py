@@ -39,6 +39,7 @@ from ..sse import COMMENT, DEFAULT_MAX_LINE_LENGTH
 from .event_connection import DROPS, MAX_RESUME_ATTEMPTS, EventConnection, check_event_stream
 from .failures import run_error
 from .headers import check_headers
+from .observe import CLOSED, COMPLETED, END_EVENT, SPAN_ATTRIBUTE, outcome_of, started_at, stream_ended
 from .retries import Retry, reconnect_delay
 from .urls import origin
 
@@ -105,6 +106,12 @@ class RunStream(Generic[PartT]):
         self._reading = threading.Lock()
         self._closed = False
         self._exhausted = False
+        self._started = started_at(source.response)
+        # ``stateless_client.otel``'s span of the request, which this stream ends.
+        self._span = source.response.__dict__.get(SPAN_ATTRIBUTE)
+        if self._span is not None:
+            self._span.adopted = True
+        self._ended = False  # whether the record of its end was written (set last: see __del__)
 
     @property
     def response(self) -> requests.Response:
@@ -148,17 +155,27 @@ class RunStream(Generic[PartT]):
                 return next(self._parts)
             except StopIteration:
                 if self._source.aborted:
+                    self._shut()
                     raise StreamClosedError("this RunStream was closed while reading") from None
                 self._exhausted = True
-                self._shut()
+                self._shut(self._source.ended_by or COMPLETED)
                 raise
             except BaseException as exc:
-                self._shut()
+                self._shut(outcome_of(exc), exc)
                 if self._source.aborted and not isinstance(exc, (StreamClosedError, GeneratorExit)):
                     raise StreamClosedError("this RunStream was closed while reading") from None
                 raise
         finally:
             self._reading.release()
+
+    def __del__(self) -> None:
+        # Dropped without reaching its end or ``close()``: the generator's collection closes
+        # the connection; this writes the stream's record and ends its span.
+        if getattr(self, "_ended", True) is False:  # a stream whose __init__ failed has none
+            try:
+                self._shut()
+            except Exception:  # at interpreter exit, logging may be gone already
+                pass
 
     def __enter__(self) -> RunStream[PartT]:
         return self
@@ -294,10 +311,16 @@ class RunStream(Generic[PartT]):
             self._source.decoder.comments = True
         return self  # type: ignore[return-value]  # a v1 stream yields StreamPart or, now, None
 
-    def _shut(self) -> None:
+    def _shut(self, outcome: str = CLOSED, error: BaseException | None = None) -> None:
         self._closed = True
         self._parts.close()
         self._source.response.close()
+        if not self._ended:
+            self._ended = True
+            source = self._source
+            stream_ended("RunStream", method=source.method, url=source.url, run_id=source.run_id,
+                         thread_id=source.thread_id, events=source.delivered, received=source.bytes_read,
+                         started=self._started, outcome=outcome, error=error, span=self._span)
 
 
 class _EventSource(EventConnection):
@@ -339,6 +362,7 @@ class _EventSource(EventConnection):
         # A run's stream ends with its run; a thread's stream (``threads.join_stream``) goes
         # on with the thread's next run, so a run's ``error`` part does not end it.
         self.one_run = one_run
+        self.ended_by: str | None = None  # how a control event ended the stream, for its record
 
     def _control(self, event: str, value: object, last_id: str | None) -> StreamPart | None:
         if event == "metadata":
@@ -352,8 +376,11 @@ class _EventSource(EventConnection):
             if self.raise_error or isinstance(error, APIStatusError):
                 raise error
             self.finished = self.one_run
+            if self.one_run:
+                self.ended_by = "run error"
         else:  # "end": yielded, as by the SDK, and nothing after it is read
             self.finished = True
+            self.ended_by = END_EVENT
         return StreamPart(event, value, last_id)
 
     def _refusal(self) -> str | None:

@@ -25,6 +25,7 @@ from ..types import QueryParamTypes
 from .abort import attach, check_not_aborted
 from .failures import connection_error, never_sent, status_error
 from .headers import Headers, basic_auth, call_headers, client_headers
+from .observe import log_url
 from .options import RequestOptions, SentQuery
 from .retries import Retry, retries_status, retry_delay
 from .urls import NO_ORIGIN, origin, origin_text, path_of, redact_userinfo, split_userinfo
@@ -282,7 +283,7 @@ class Transport:
                 timeout=limits.as_requests(), stream=stream, allow_redirects=False,
             )
             if logger.isEnabledFor(logging.DEBUG):
-                logger.debug("%s %s -> %d (%.1f ms)", method, url, response.status_code,
+                logger.debug("%s %s -> %d (%.1f ms)", method, log_url(url), response.status_code,
                              (time.perf_counter() - started) * 1000)
             location = response.headers.get("location")
             if response.status_code not in (301, 302, 303, 307, 308) or not location:
@@ -303,7 +304,7 @@ class Transport:
 
     def _pause(self, attempt: int, retry_after: str | None, method: str, url: str, why: str) -> None:
         delay = retry_delay(attempt, retry_after)
-        logger.debug("retrying %s %s in %.2f s (attempt %d, %s)", method, url, delay, attempt + 1, why)
+        logger.info("retrying %s %s in %.2f s (attempt %d, %s)", method, log_url(url), delay, attempt + 1, why)
         self.sleep(delay)
 
     # -- reading -----------------------------------------------------------------------------

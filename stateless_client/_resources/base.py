@@ -24,6 +24,7 @@ import requests
 
 from .._config import NOT_GIVEN, NotGiven, TimeoutArg
 from .._exceptions import APIConnectionError, APIError, InternalServerError, InvalidResponseError, RateLimitError
+from .._http.observe import log_url
 from .._http.options import RequestOptions
 from .._http.retries import Retry, reconnect_delay
 from .._http.stream import Canceller, RunStream, check_event_stream, open_run_stream
@@ -234,8 +235,8 @@ class Resource:
         reconnect = RequestOptions(headers=options.headers, timeout=options.timeout, max_retries=0)
         for attempt in range(limit):
             delay = reconnect_delay(attempt)
-            logger.debug("the answer was cut off; reading it from %s in %.2f s (attempt %d)", location, delay,
-                         attempt + 1)
+            logger.info("the answer was cut off; reading it from %s in %.2f s (attempt %d, GET)", log_url(location),
+                        delay, attempt + 1)
             self._transport.sleep(delay)
             try:
                 response = self._transport.request("GET", location, reconnect)

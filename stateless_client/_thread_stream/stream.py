@@ -34,6 +34,7 @@ from .._exceptions import (
 from .._http.event_connection import EventConnection, check_event_stream
 from .._http.failures import command_error
 from .._http.headers import Headers
+from .._http.observe import CLOSED, COMPLETED, outcome_of, started_at, stream_ended
 from .._http.retries import Retry
 from .._http.urls import path
 from .._models import StreamPart
@@ -639,13 +640,13 @@ class ThreadStream:
         try:
             part = next(self._parts)
         except StopIteration:
-            self._disconnect()
+            self._disconnect(COMPLETED)
             return None
         except StreamClosedError:
             self._disconnect()
             raise StreamClosedError(f"ThreadStream of thread {self.thread_id} was closed") from None
-        except BaseException:
-            self._disconnect()
+        except BaseException as exc:
+            self._disconnect(outcome_of(exc), exc)
             raise
         return None if part is None else part[1]  # admitted: a dict
 
@@ -673,10 +674,17 @@ class ThreadStream:
             self._seen.add(event_id)
         return True
 
-    def _disconnect(self) -> None:
-        parts, self._parts, self._connection = self._parts, None, None
+    def _disconnect(self, outcome: str = CLOSED, error: BaseException | None = None) -> None:
+        """Close the connection; its one record says how it ended (``observe``)."""
+        parts, connection, self._parts, self._connection = self._parts, self._connection, None, None
         if parts is not None:
             parts.close()  # a generator: closes its response
+        if connection is not None:
+            if self._current.ended and outcome == CLOSED:
+                outcome = COMPLETED  # dropped after its run's end, to reconnect for the next one
+            stream_ended("ThreadStream", method="POST", url=connection.url, run_id=self._current.run_id,
+                         thread_id=self.thread_id, events=connection.delivered, received=connection.bytes_read,
+                         started=connection.started, outcome=outcome, error=error, span=None)
 
     def _connect(self) -> None:
         response = self._open_events()
@@ -712,6 +720,7 @@ class _ThreadConnection(EventConnection):
 
     def __init__(self, owner: ThreadStream, response: requests.Response) -> None:
         super().__init__(owner._transport, response, options=owner._options, heartbeats=True)
+        self.started = started_at(response)
         self.owner = owner
         self.admit = owner._admit
 
