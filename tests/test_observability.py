@@ -153,8 +153,9 @@ def test_at_warning_a_normal_end_writes_nothing(make_client: Any, caplog: pytest
 
 
 def test_a_resume_is_logged_at_info_and_counted_once(make_client: Any, debug: Any) -> None:
+    # The resumed stream ends without an ``end`` event, so the client asks whether the run ended.
     with ScriptedServer(streaming(METADATA, b"event: values\ndata: {", then=Connection.reset),
-                        streaming(VALUES)) as server:
+                        streaming(VALUES), json_answer({"status": "success"})) as server:
         parts = list(make_client(server.url).runs.stream(None, "agent", stream_resumable=True))
     assert [part.event for part in parts] == ["metadata", "values"]
     [resume] = [record for record in debug.records if "reconnecting" in record.getMessage()]
@@ -167,7 +168,7 @@ def test_a_resume_is_logged_at_info_and_counted_once(make_client: Any, debug: An
 
 def test_a_retry_is_logged_at_info_without_the_query(make_client: Any, debug: Any) -> None:
     limited = status(503, "Service Unavailable", retry_after="0")
-    with ScriptedServer(limited, streaming(METADATA)) as server:
+    with ScriptedServer(limited, streaming(METADATA), json_answer({"status": "success"})) as server:
         client = make_client(server.url, api_key=SECRET)
         list(client.http.stream("/runs/stream", "GET", params={"token": SECRET}))
     assert server.requests[1].target == f"/runs/stream?token={SECRET}"  # sent, but never logged
