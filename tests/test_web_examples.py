@@ -31,12 +31,12 @@ import uvicorn
 from waitress import wasyncore
 from waitress.server import create_server
 
-from stateless_client import SSE_RESPONSE_HEADERS, Client, get_client
+from stateless_client import SSE_RESPONSE_HEADERS, Client
 from stateless_client._dev.local_server import LocalServer, free_port
 from stateless_client.sse import decode
+from stateless_client.testing import LangGraphMock
 
 from .helpers import settled_status
-from .loopback import ScriptedServer, status
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
@@ -243,13 +243,11 @@ def test_a_failed_run_is_an_error_event_then_end(
 
 
 @pytest.fixture
-def upstream_recorder(app: App, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    """The app's client pointed at a server that records any request (and answers 503)."""
-    with ScriptedServer(*[status(503, "Service Unavailable")] * 4) as recorder:
-        recording = get_client(url=recorder.url, max_retries=0)
-        monkeypatch.setattr(app.module, "client", recording)
-        yield recorder
-        recording.close()
+def upstream_recorder(app: App, langgraph_mock: LangGraphMock) -> LangGraphMock:
+    """The app's client pointed at ``langgraph_mock`` (this project's pytest plugin) with nothing
+    scripted: a request that reaches it is answered 500 and fails the test at its end."""
+    langgraph_mock.patch(app.module.client)
+    return langgraph_mock
 
 
 _CROSS_SITE = {
@@ -262,7 +260,7 @@ _CROSS_SITE = {
 
 @pytest.mark.parametrize("headers", list(_CROSS_SITE.values()), ids=list(_CROSS_SITE))
 def test_a_cross_site_request_cannot_start_a_run(
-    app: App, upstream_recorder: ScriptedServer, headers: dict[str, str]
+    app: App, upstream_recorder: LangGraphMock, headers: dict[str, str]
 ) -> None:
     response = requests.get(f"{app.url}/stream", params={"thread_id": "t", "q": "hi"}, headers=headers,
                             timeout=BOUND)
@@ -294,7 +292,7 @@ def test_a_request_from_the_apps_own_page_is_served(
 
 
 @pytest.mark.parametrize("path", ["/", "/stream?thread_id=t&q=hi"])
-def test_another_host_is_refused(app: App, upstream_recorder: ScriptedServer, path: str) -> None:
+def test_another_host_is_refused(app: App, upstream_recorder: LangGraphMock, path: str) -> None:
     """DNS rebinding: a page of evil.example, its name now resolving to this app's address,
     sends ``Host: evil.example``."""
     port = app.url.rsplit(":", 1)[1]
@@ -303,7 +301,7 @@ def test_another_host_is_refused(app: App, upstream_recorder: ScriptedServer, pa
     assert upstream_recorder.requests == []
 
 
-def test_a_page_view_writes_nothing_upstream(app: App, upstream_recorder: ScriptedServer) -> None:
+def test_a_page_view_writes_nothing_upstream(app: App, upstream_recorder: LangGraphMock) -> None:
     if app.module.__name__ == "web_md_snippet":
         pytest.skip("the Starlette snippet has no page")
     for _ in range(3):
@@ -367,7 +365,7 @@ def test_a_browser_shows_the_tokens_and_starts_one_run(
 
 
 def test_a_page_on_another_site_cannot_start_a_run_from_a_browser(
-    flask_url: str, examples: dict[str, ModuleType], monkeypatch: pytest.MonkeyPatch
+    flask_url: str, examples: dict[str, ModuleType], langgraph_mock: LangGraphMock
 ) -> None:
     """What Chromium itself sends from another site (``localhost`` is another site than
     ``127.0.0.1``): an ``<img>`` on the stream and a ``fetch`` POST to ``/threads``, both
@@ -401,10 +399,8 @@ def test_a_page_on_another_site_cannot_start_a_run_from_a_browser(
         answers[flask.request.path] = response.status_code
         sent[flask.request.path] = flask.request.headers.get("Sec-Fetch-Site", "")
 
-    with ScriptedServer(*[status(503, "Service Unavailable")] * 4) as recorder, \
-            flask.request_finished.connected_to(answered, app):
-        recording = get_client(url=recorder.url, max_retries=0)
-        monkeypatch.setattr(examples["flask_app"], "client", recording)
+    langgraph_mock.patch(examples["flask_app"].client)  # nothing scripted: nothing may arrive
+    with flask.request_finished.connected_to(answered, app):
         try:
             with sync_api.sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -419,7 +415,6 @@ def test_a_page_on_another_site_cannot_start_a_run_from_a_browser(
         finally:
             evil.shutdown()
             evil.server_close()
-            recording.close()
     assert answers == {"/stream": 403, "/threads": 403}
     assert sent == {"/stream": "cross-site", "/threads": "cross-site"}
-    assert recorder.requests == []
+    assert langgraph_mock.requests == []
