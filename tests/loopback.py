@@ -47,8 +47,9 @@ class Connection:
         merged = {"content-type": "text/event-stream; charset=utf-8", **(headers or {})}
         if chunked:
             merged["transfer-encoding"] = "chunked"
-        else:
-            merged["connection"] = "close"  # close-delimited body: no length, no chunks
+        # ScriptedServer closes every connection after its handler; without saying so, a client
+        # could send its next request on this connection before the close reaches it.
+        merged.setdefault("connection", "close")  # and a body without chunks is close-delimited
         lines += [f"{name}: {value}" for name, value in merged.items()]
         self.send(("\r\n".join(lines) + "\r\n\r\n").encode())
 

@@ -71,7 +71,7 @@ def _event(n: int) -> bytes:
 
 def test_connection_is_reused_after_a_clean_end(make_client: Any) -> None:
     def handler(conn: Connection) -> None:
-        conn.head()
+        conn.head(headers={"connection": "keep-alive"})  # this handler serves a second request
         for n in range(3):
             conn.chunk(_event(n))
         conn.send(b"0\r\nx-trailer: 1\r\n\r\n")

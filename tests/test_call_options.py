@@ -9,7 +9,7 @@ import pytest
 
 from stateless_client import APITimeoutError, NotFoundError, StreamInterruptedError
 
-from .loopback import Connection, ScriptedServer, sse
+from .loopback import Connection, ScriptedServer, json_answer, sse
 
 
 def _headers_then_silence(conn: Connection) -> None:
@@ -47,12 +47,14 @@ def test_a_resume_repeats_the_calls_headers_and_accept(make_client: Any) -> None
         conn.chunk(sse("values", {"done": True}, "2"))
         conn.end_chunks()
 
-    with ScriptedServer(_drop_after_one, resumed) as server:
+    # The resumed stream ends without an ``end`` event: the client then asks whether the run ended.
+    with ScriptedServer(_drop_after_one, resumed, json_answer({"run_id": "r", "status": "success"})) as server:
         client = make_client(server.url, api_key="k-1", headers={"x-client": "c"})
         parts = list(client.runs.stream("t", "agent", stream_resumable=True, headers={"x-tenant": "acme"}))
     assert [part.id for part in parts] == [None, "1", "2"]
-    first, second = server.requests
+    first, second, check = server.requests
     assert (second.method, second.target) == ("GET", "/threads/t/runs/r/stream")
+    assert (check.method, check.target, check.headers["x-tenant"]) == ("GET", "/threads/t/runs/r", "acme")
     for request in (first, second):
         assert request.headers["accept"] == "text/event-stream"
         assert (request.headers["x-tenant"], request.headers["x-client"], request.headers["x-api-key"]) == (
@@ -73,19 +75,22 @@ def test_join_stream_of_a_missing_run_is_not_found(make_client: Any) -> None:
     assert (caught.value.request_id, caught.value.code, caught.value.type) == ("req-9", None, None)
 
 
-def test_a_resume_that_finds_the_run_gone_is_an_interruption_with_nothing_lost(make_client: Any) -> None:
+def test_a_resume_that_finds_the_run_gone_is_not_found_with_nothing_lost(make_client: Any) -> None:
     def restarted(conn: Connection) -> None:  # the server restarted and forgot the run
         conn.head()
         conn.chunk(sse("error", {"error": "HTTPException", "message": "404: Run not found"}))
         conn.end_chunks()
 
     received = []
-    with ScriptedServer(_drop_after_one, restarted) as server, pytest.raises(StreamInterruptedError) as caught:
+    with ScriptedServer(_drop_after_one, restarted) as server, pytest.raises(NotFoundError) as caught:
         for part in make_client(server.url).runs.stream("t", "agent", stream_resumable=True):
             received.append(part)
     assert [part.event for part in received] == ["metadata", "updates"]
-    assert caught.value.events_delivered == 2 and caught.value.run_id == "r"
-    assert "no longer has the run" in caught.value.reason
+    # The SDK's class, as ported code catches it; what was delivered is on the interruption behind it.
+    interruption = caught.value.__cause__
+    assert isinstance(interruption, StreamInterruptedError)
+    assert interruption.events_delivered == 2 and interruption.run_id == "r"
+    assert "no longer has the run" in interruption.reason
 
 
 def test_a_resumed_join_stream_keeps_its_query(make_client: Any) -> None:
@@ -99,11 +104,11 @@ def test_a_resumed_join_stream_keeps_its_query(make_client: Any) -> None:
         conn.chunk(sse("custom", {"n": 2}, "2"))
         conn.end_chunks()
 
-    with ScriptedServer(dropped, resumed) as server:
+    with ScriptedServer(dropped, resumed, json_answer({"run_id": "r", "status": "success"})) as server:
         parts = list(make_client(server.url).runs.join_stream("t", "r", stream_mode=["custom", "updates"],
                                                                cancel_on_disconnect=True))
     assert [part.data for part in parts] == [{"n": 1}, {"n": 2}]
-    first, second = server.requests
+    first, second, _check = server.requests
     assert first.target == second.target == (
         "/threads/t/runs/r/stream?cancel_on_disconnect=true&stream_mode=custom&stream_mode=updates")
     assert second.headers["last-event-id"] == "1"
