@@ -151,9 +151,10 @@ def test_a_resumable_run_resumes_after_a_drop_with_nothing_lost_or_repeated(lang
     parts = list(client.runs.stream("t1", "agent", stream_mode="messages-tuple", stream_resumable=True))
     assert [part.data[0]["content"] for part in parts if part.event == "messages"] == ["a", "b", "c"]
     assert [part.event for part in parts].count("metadata") == 1 and parts[-1].data == {"done": True}
-    start, *resumes = langgraph_mock.requests
+    start, *resumes, check = langgraph_mock.requests
     assert (start.method, start.json["stream_resumable"]) == ("POST", True)
     assert len(resumes) == 2  # one reconnection per drop
+    assert (check.method, check.path) == ("GET", "/threads/t1/runs/r1")  # no end event: did the run end?
     assert all((r.method, r.path) == ("GET", "/threads/t1/runs/r1/stream") for r in resumes)
     assert [r.headers["last-event-id"].isdigit() for r in resumes] == [True, True]
 

@@ -41,7 +41,7 @@ def level_of(outcome: str) -> int:
 
 def outcome_of(error: BaseException) -> str:
     """How a stream that raised ``error`` ended, in the record's words."""
-    if isinstance(error, (StreamClosedError, GeneratorExit)):
+    if isinstance(error, (StreamClosedError, GeneratorExit, KeyboardInterrupt)):  # the caller left
         return CLOSED
     if isinstance(error, RunError):
         return "run error"

@@ -122,8 +122,19 @@ class LangGraphMock:
     does a scripted answer that was never requested.
 
     Examples:
-        >>> langgraph_mock.stream(tokens("Hel", "lo"), values({"messages": []}))
-        >>> client = get_client(url=langgraph_mock.url)
+        In a test, the ``langgraph_mock`` fixture gives one and closes it; by hand:
+
+        >>> from stateless_client import get_client
+        >>> from stateless_client.testing import LangGraphMock, tokens, values
+        >>> mock = LangGraphMock()
+        >>> mock.stream(tokens("Hel", "lo"), values({"messages": []}))
+        >>> with get_client(url=mock.url, api_key=None) as client:
+        ...     run = client.runs.stream(None, "agent", stream_mode="messages-tuple")
+        ...     print("".join(run.text_stream))
+        Hello
+        >>> mock.runs[0].on_disconnect  # what the client asked of the run
+        'cancel'
+        >>> mock.close()
     """
 
     def __init__(self) -> None:
@@ -174,6 +185,9 @@ class LangGraphMock:
             if scripted.resumable:  # the client reconnects there, with Last-Event-ID, after a drop
                 self._add("GET", (where + "/stream",), None, scripted.resume, f"GET {where}/stream (resuming)",
                           optional=True)
+                # A resumed stream that ends without an ``end`` event makes the client ask whether
+                # its run ended, as a connection cut by a proxy would: it did, with the script.
+                self._add("GET", (where,), None, scripted.answer_run, f"GET {where} (the run)", optional=True)
             scripted.send(sock, request, after=None)
 
         self._add("POST", ("/runs/stream", "/threads/*/runs/stream"), times, respond,
@@ -387,6 +401,13 @@ class _ScriptedRun:
                 self.numbers[position] = len(self.numbers)
         self.fired: set[int] = set()  # the drops that already cut a connection
         self.lock = threading.Lock()
+
+    def answer_run(self, sock: socket.socket, request: RecordedRequest) -> None:
+        """Answer ``GET`` of the run: it ended, failed if the script has an ``error`` event."""
+        failed = any(isinstance(item, Event) and item.name == "error" for item in self.items)
+        run_id = self.where.rsplit("/", 1)[-1]
+        body = _dumps({"run_id": run_id, "status": "error" if failed else "success"})
+        _send_json(sock, 200, body, {})
 
     def resume(self, sock: socket.socket, request: RecordedRequest) -> None:
         """Answer a reconnection: the events after ``Last-Event-ID`` (all without one)."""
