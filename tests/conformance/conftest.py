@@ -13,8 +13,7 @@ the SDK's source tree::
 
 and its docstring says what of that file was left out and why. At the end of a run that ran
 conformance tests, a table counts per ``SOURCE`` the passed, skipped (a deliberate difference,
-or a missing extra), xfailed (``lib.gap(reason)``: a real gap of this client, reported, strict)
-and failed tests, for ``sdk`` and for ``ours``.
+or a missing extra), xfailed and failed tests, for ``sdk`` and for ``ours``.
 
 ``no_sleep`` is the SDK's own fixture of that name: backoff sleeps are recorded, not slept
 (both clients sleep with ``time.sleep``, looked up when a client is made).
@@ -24,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pytest
@@ -46,7 +45,6 @@ class Lib:
     module: Any
     get_sync_client_as_is: Callable[..., Any]  # without the api_key=None default
     errors: Any  # the module with the typed errors: NotFoundError, ...
-    node: Any = field(default=None, compare=False, repr=False)  # the running test
 
 
     @property
@@ -64,13 +62,6 @@ class Lib:
         if self.ours:
             pytest.skip(f"deliberate difference: {reason}")
 
-    def gap(self, reason: str, *, sdk: bool = False, strict: bool = True) -> None:
-        """Expect this client to fail the rest of the test (an xfail): a real gap, reported to
-        whoever owns that code and not fixed yet. Strict by default: once fixed, the test
-        passes, which fails the run until this call is removed; ``strict=False`` only where
-        the failure depends on timing. ``sdk=True``: the official SDK fails it too."""
-        if self.ours or sdk:
-            self.node.add_marker(pytest.mark.xfail(reason=f"known gap: {reason}", strict=strict))
 
 
 def _ours(**kwargs: Any) -> Any:
@@ -94,7 +85,7 @@ LIBS = {
 @pytest.fixture(params=list(LIBS))
 def lib(request: pytest.FixtureRequest) -> Lib:
     """The library under test: ``sdk`` (langgraph_sdk) or ``ours`` (stateless_client)."""
-    return replace(LIBS[request.param], node=request.node)
+    return LIBS[request.param]
 
 
 @pytest.fixture
