@@ -54,6 +54,7 @@ QUICK: dict[str, Any] = {
 }
 STREAM_EVENTS = {"events": 5, "interval": 0.05}  # after the first one, in "mixed"
 HEARTBEAT_S = 5.0
+SCENARIO_TIMEOUT = 180.0  # seconds for a whole scenario, far beyond what one takes (under 15 s)
 TIMEOUT = 20.0  # seconds any one browser may wait for anything (a failed SDK relay hangs until then)
 
 
@@ -329,7 +330,12 @@ def measure(mode: str, scenario: str, upstream: str, spec: dict[str, Any]) -> di
                 if app.poll() is not None or time.monotonic() > deadline:
                     return {"error": "uvicorn did not start"}
                 time.sleep(0.05)
-        result = asyncio.run(SCENARIOS[scenario](port, app.pid, spec))
+        # A scenario that outlives its browsers' own bounds has hung (seen once in CI, in the
+        # "before" relay): reported as an error row, never a CI run that waits for ever.
+        try:
+            result = asyncio.run(asyncio.wait_for(SCENARIOS[scenario](port, app.pid, spec), SCENARIO_TIMEOUT))
+        except asyncio.TimeoutError:
+            result = {"error": f"{scenario} did not end within {SCENARIO_TIMEOUT:.0f} s"}
     finally:
         app.terminate()
         try:
