@@ -67,8 +67,6 @@ class MountRequest:
         host: the ``Host`` the browser sent (``name[:port]``).
         read: reads up to ``n`` bytes of the body (``b""`` at its end).
         content_length: the declared body length, ``None`` when not declared (chunked).
-        prefix: the mount's prefix as the browser sees it (``/langgraph``, with any script
-            root); an upstream ``Location`` is rewritten under it.
         native: the framework's request, handed to ``authorize``.
     """
 
@@ -79,7 +77,6 @@ class MountRequest:
     host: str
     read: Callable[[int], bytes]
     content_length: Optional[int]
-    prefix: str
     native: Any
 
 
@@ -177,6 +174,8 @@ class Mount:
         self.check_origin = check_origin
         self._transport: Transport = client._transport
         self._secrets = _secrets(self._transport)
+        base_path = urlsplit(self._transport.base_url).path.rstrip("/")
+        self._bases = tuple(base for base in (self._transport.base_url, base_path) if base)
 
     def handle(self, request: MountRequest) -> MountResponse:
         """Answer one browser request; never raises for what the browser or the server did."""
@@ -282,7 +281,7 @@ class Mount:
         options = transport.options(headers=forwarded or None, params=request.query_string or None)
         upstream = api_path(*found.upstream_segments())
         response = transport.request(request.method, upstream, options, json=body, stream=True)
-        headers = self._response_headers(response, request.prefix)
+        headers = self._response_headers(response)
         streaming = response.headers.get("content-type", "").startswith("text/event-stream")
         if streaming:
             # Not cached, not buffered by a proxy on the way (the upstream content type stays).
@@ -315,7 +314,7 @@ class Mount:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def _response_headers(self, response: requests.Response, prefix: str) -> List[Tuple[str, str]]:
+    def _response_headers(self, response: requests.Response) -> List[Tuple[str, str]]:
         headers: List[Tuple[str, str]] = []
         for name in _RETURNED:
             value = response.headers.get(name)
@@ -324,19 +323,26 @@ class Mount:
         for name in _REWRITTEN:
             value = response.headers.get(name)
             if value is not None:
-                local = self._local(value, prefix)
+                local = self._api_path(value)
                 if local is not None:
                     headers.append((name, local))
         return headers
 
-    def _local(self, location: str, prefix: str) -> Optional[str]:
-        """An upstream ``Location`` as a path under the mount, or ``None`` when it leads elsewhere."""
-        base = self._transport.base_url
-        if location.startswith(base + "/"):
-            location = location[len(base):]
+    def _api_path(self, location: str) -> Optional[str]:
+        """An upstream ``Location`` as an API path (``/threads/t/runs/r/stream``), or ``None``
+        when it leads elsewhere.
+
+        The JS SDK reads it as a path under its ``apiUrl`` (it requests ``apiUrl + location``
+        to resume a stream), which is the mount: so the path stays relative to the API root,
+        without the mount's prefix, and without the upstream's origin or base path.
+        """
+        for base in self._bases:
+            if location.startswith(base + "/"):
+                location = location[len(base):]
+                break
         if not location.startswith("/") or location.startswith("//"):
             return None
-        return prefix.rstrip("/") + location
+        return location
 
     def _upstream_error(self, exc: APIStatusError) -> MountResponse:
         status = exc.status_code
