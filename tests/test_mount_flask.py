@@ -373,3 +373,35 @@ def test_a_mount_with_allow_all_serves_every_thread(server: LocalServer, alice: 
     with serve(make_app(server.url, authorize=allow_all)) as url:
         anyone = Browser(url + "/langgraph", None, server.url)
         assert anyone.call("GET", f"/threads/{thread_id}").status_code == 200
+
+
+# -- a client through the mount ------------------------------------------------------------------
+
+
+def test_this_client_through_the_mount_streams_joins_and_reads_history(api: str, client: Client) -> None:
+    with Client(api, api_key=None, headers={USER_HEADER: "frank"}) as through:
+        thread = through.threads.create()
+        assert client.threads.get(thread.thread_id).metadata == {"owner": "frank"}
+        with through.runs.stream(thread.thread_id, "tokens", input=MESSAGE, stream_mode="messages-tuple") as stream:
+            text = "".join(part.data[0]["content"] for part in stream if part.event == "messages")
+        assert text == "Hello Bagatur! Nice to meet you."
+        run = through.runs.create(thread.thread_id, "agent", input=MESSAGE)
+        assert through.runs.join(thread.thread_id, run.run_id)["messages"][-1]["content"] == "echo: hi"
+        assert len(through.threads.get_history(thread.thread_id)) > 1
+        assert [found.thread_id for found in through.threads.search()] == [thread.thread_id]
+
+
+def test_the_thread_stream_protocol_through_the_mount_makes_an_owned_thread(
+    api: str, server: LocalServer, client: Client
+) -> None:
+    # threads.stream() names a new thread: the mount makes it, owned, before the first command.
+    with Client(api, api_key=None, headers={USER_HEADER: "grace"}) as through:
+        with through.threads.stream(assistant_id="tokens") as thread:
+            thread.run.start(input=MESSAGE)
+            texts = [str(message.text) for message in thread.messages]
+        assert texts == ["Hello Bagatur! Nice to meet you."]
+        assert client.threads.get(thread.thread_id).metadata["owner"] == "grace"
+    # Another user cannot follow it.
+    other = Browser(api, "heidi", server.url)
+    answer = other.call("POST", f"/threads/{thread.thread_id}/stream/events", json={})
+    assert answer.status_code == 404
