@@ -126,10 +126,10 @@ class MountResponse:
     streaming: bool = False
 
 
-def _answer(status: int, detail: Any, extra: Sequence[Tuple[str, str]] = ()) -> MountResponse:
+def _answer(status: int, detail: Any) -> MountResponse:
+    """The mount's own answer: ``{"detail": ...}`` as the LangGraph server words its errors."""
     data = _json.encode_body({"detail": detail})
-    return MountResponse(status, [("Content-Type", _JSON), ("Cache-Control", "no-store"), *extra],
-                         _Body([data]))
+    return MountResponse(status, [("Content-Type", _JSON), ("Cache-Control", "no-store")], _Body([data]))
 
 
 class Mount:
