@@ -230,20 +230,22 @@ def test_an_action_the_app_enables_is_served(server: LocalServer) -> None:
 # -- browser safety ------------------------------------------------------------------------------
 
 
-def test_a_cross_site_write_is_refused(alice: Browser, client: Client) -> None:
+def test_a_cross_site_request_is_refused(alice: Browser, client: Client) -> None:
     thread_id = _thread(alice)
     for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
                     {"Sec-Fetch-Site": "same-site"}, {"Origin": "null"}):
         for method, path, body in (("POST", "/threads", {}), ("DELETE", f"/threads/{thread_id}", None),
-                                   ("POST", f"/threads/{thread_id}/runs", {"assistant_id": "agent"})):
+                                   ("POST", f"/threads/{thread_id}/runs", {"assistant_id": "agent"}),
+                                   ("GET", f"/threads/{thread_id}", None)):
             answer = alice.call(method, path, json=body, headers=headers)
             assert (answer.status_code, answer.json()) == (403, {"detail": "Cross-site request refused"})
     assert client.runs.list(thread_id) == []
     assert client.threads.get(thread_id).thread_id == thread_id
 
 
-def test_a_write_from_the_apps_own_page_is_served(alice: Browser) -> None:
+def test_a_request_from_the_apps_own_page_is_served(alice: Browser) -> None:
     host = alice.api.split("/")[2]
+    assert alice.call("POST", "/threads/search", json={}, headers={"Sec-Fetch-Site": "same-origin"}).ok
     answer = alice.call("POST", "/threads", json={},
                         headers={"Origin": f"http://{host}", "Sec-Fetch-Site": "same-origin"})
     assert answer.status_code == 200, answer.text
