@@ -1,0 +1,223 @@
+"""The browser mount (``stateless_client.contrib.flask``) with the real JS SDK from npm: the SDK's
+``Client`` in Node (``tests/js/sdk_client.mjs``) and a React page with ``useStream``
+(``tests/js/page.jsx``, bundled with esbuild) in headless Chromium, through a Flask app under
+waitress in front of the real ``langgraph dev`` (issue 22).
+
+The app's client has a sentinel API key (``langgraph dev`` ignores it); every response Node or
+Chromium receives, headers and body, is checked for it. Users are told apart by the
+``X-Test-User`` header (Node, through the SDK's ``defaultHeaders``) or the ``user`` cookie
+(Chromium), which the app's ``owner_policy`` reads.
+
+Streaming is checked without timing: the ``slow_tokens`` graph, given ``"gate:<dir> text"``,
+makes token ``k + 1`` only once ``<dir>/<k>`` exists, which the reader (the Node script, or
+this test watching the page) creates once token ``k`` has arrived. A mount that held the body
+back would leave the run waiting for a file that never comes.
+
+Needs ``node`` and ``npm`` (skipped without them); ``tests/js/node_modules`` is installed with
+``npm ci`` when missing (once, about 5 s from the registry).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from stateless_client import Client
+from stateless_client._dev.local_server import LocalServer
+
+from . import node
+
+CHROMIUM = "/usr/bin/chromium"
+BOUND = 30.0  # seconds anything may take before the test fails rather than hangs
+SENTINEL_KEY = "lsv2_sk_sentinel_" + uuid.uuid4().hex  # the mount's API key; must reach no response
+WORDS = ["Once", "upon", "a", "time", "there", "was", "a", "mount"]
+
+
+@pytest.fixture(scope="module")
+def js() -> Path:
+    try:
+        return node.node_modules()
+    except node.NodeMissing as missing:
+        pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="module")
+def bundle(js: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return node.bundle_page(tmp_path_factory.mktemp("bundle"))
+
+
+@pytest.fixture(scope="module")
+def mount_url(server: LocalServer, bundle: Path) -> Iterator[str]:
+    pytest.importorskip("flask")
+    pytest.importorskip("waitress")
+    from stateless_client.contrib.access import owner_policy
+
+    from .mount_app import make_app, serve
+
+    app = make_app(server.url, api_key=SENTINEL_KEY, authorize=owner_policy(node.user_of))
+    node.add_page(app, bundle)
+    with serve(app) as url:
+        yield url
+
+
+def _traffic(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def _assert_no_key(responses: list[dict[str, Any]]) -> None:
+    assert responses
+    for response in responses:
+        assert SENTINEL_KEY not in json.dumps(response["headers"]), response["url"]
+        assert SENTINEL_KEY not in response["body"], response["url"]
+
+
+def test_the_sdk_client_streams_joins_reads_history_and_cancels_through_the_mount(
+    mount_url: str, client: Client, tmp_path: Path
+) -> None:
+    traffic = tmp_path / "traffic.jsonl"
+    result = node.run_node("tour", {
+        "apiUrl": mount_url + node.PREFIX, "headers": {node.USER_HEADER: "ada"}, "words": WORDS,
+        "gate": str(tmp_path), "traffic": str(traffic), "timeout": BOUND * 2,
+    })
+    thread_id, stream = result["threadId"], result["stream"]
+
+    # Token by token: each arrived before the next was made (the gate), in order, all of them.
+    tokens = [token["text"] for token in stream["tokens"]]
+    assert "".join(tokens) == " ".join(WORDS)
+    assert len(tokens) == 2 * len(WORDS) - 1
+    assert stream["tokens"][0]["at"] < stream["tokens"][-1]["at"] <= stream["ended"]
+    assert stream["events"][0] == "metadata" and stream["events"][-1] == "values"
+    assert result["runStatus"] == "success"
+
+    # runs.join waited for the background run and answered the thread's values.
+    assert result["joinedRunStatus"] == "success"
+    assert [text for _, text in result["joinedMessages"]][1:] == [" ".join(WORDS), "again please", "again please"]
+    assert result["stateMessages"] == result["joinedMessages"]
+    # getHistory, newest first: the checkpoints of both runs.
+    assert result["history"][0] == {"next": [], "messages": 4}
+    assert len(result["history"]) == 6
+
+    # runs.cancel (wait) of a long run: it was running, it ended interrupted, on the server too.
+    assert result["cancel"]["before"] == "running"
+    assert result["cancel"]["after"] == "interrupted"
+    long_run = result["runs"][0][0]
+    assert client.runs.get(thread_id, long_run).status == "interrupted"
+
+    # The mount tagged the thread with its owner (the browser's own metadata kept beside it).
+    metadata = client.threads.get(thread_id).metadata
+    assert (metadata["purpose"], metadata["owner"]) == ("js-tour", "ada")
+
+    # Node talked to the mount only, and no response carried the key.
+    responses = _traffic(traffic)
+    assert all(r["url"].startswith(mount_url + node.PREFIX + "/") for r in responses)
+    assert " ".join(WORDS).split()[-1] in "".join(r["body"] for r in responses)  # the bodies were read
+    _assert_no_key(responses)
+
+
+def test_the_sdk_client_gets_no_failed_request_through_the_mount(mount_url: str, tmp_path: Path) -> None:
+    """Every request the SDK makes by itself, in a tour, succeeds: e.g. after a run's stream it
+    checks the run's status at the path the ``Location`` header gave, relative to ``apiUrl``."""
+    traffic = tmp_path / "traffic.jsonl"
+    node.run_node("tour", {"apiUrl": mount_url + node.PREFIX, "headers": {node.USER_HEADER: "ada"},
+                           "words": WORDS[:2], "traffic": str(traffic), "timeout": BOUND * 2})
+    failed = [(r["method"], r["url"], r["status"]) for r in _traffic(traffic) if r["status"] >= 400]
+    assert failed == []
+
+
+def test_the_sdk_resumes_a_broken_run_stream_through_the_mount(
+    mount_url: str, client: Client, tmp_path: Path
+) -> None:
+    """The connection breaks at the 4th token (``streamResumable``, ``onDisconnect: "continue"``):
+    the SDK reconnects to the ``Location`` path (relative to its ``apiUrl``) with
+    ``Last-Event-ID`` and gets the rest; the gate keeps the run from ending before it has."""
+    traffic = tmp_path / "traffic.jsonl"
+    result = node.run_node("resume", {
+        "apiUrl": mount_url + node.PREFIX, "headers": {node.USER_HEADER: "ada"}, "words": WORDS,
+        "gate": str(tmp_path), "traffic": str(traffic), "dropAt": 4, "timeout": BOUND * 2,
+    })
+    assert "".join(token["text"] for token in result["stream"]["tokens"]) == " ".join(WORDS)
+    assert result["runStatus"] == "success"
+    responses = _traffic(traffic)
+    streams = [(r["method"], r["url"].removeprefix(mount_url), r["status"], r.get("dropped", False))
+               for r in responses if "/stream" in r["url"]]
+    run = f"{node.PREFIX}/threads/{result['threadId']}/runs/{result['stream']['runId']}/stream"
+    assert streams == [("POST", f"{node.PREFIX}/threads/{result['threadId']}/runs/stream", 200, True),
+                       ("GET", run, 200, False)]
+    _assert_no_key(responses)
+
+
+def test_two_users_cannot_see_or_touch_each_others_threads(mount_url: str, client: Client, tmp_path: Path) -> None:
+    traffic = tmp_path / "traffic.jsonl"
+    result = node.run_node("users", {
+        "apiUrl": mount_url + node.PREFIX, "traffic": str(traffic), "timeout": BOUND * 2,
+        "users": {"a": {node.USER_HEADER: "alice-" + tmp_path.name}, "b": {node.USER_HEADER: "bob-" + tmp_path.name}},
+    })
+    theirs, mine = result["threadId"], result["bThreadId"]
+    assert result["aRun"]["status"] == 200 and result["aRun"]["events"][-1] == "values"
+    assert result["aGet"] == result["aHistory"] == 200
+    assert theirs in result["aSees"] and mine not in result["aSees"]
+    # B: the thread does not exist, whatever B does with it, and B's search does not list it.
+    assert theirs not in result["bSees"]
+    assert result["bSeesOwn"] == [mine]
+    assert result["bGet"] == result["bState"] == result["bHistory"] == result["bRuns"] == 404
+    assert result["bRunStream"] == {"status": 404}
+    assert result["bDelete"] == 404
+    assert result["aGetAfter"] == 200
+    assert len(client.runs.list(theirs)) == 1  # B's run never started
+    _assert_no_key(_traffic(traffic))
+
+
+def _launch(sync_api: Any) -> Any:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    return sync_api.sync_playwright()
+
+
+def test_a_react_page_with_use_stream_shows_the_tokens_as_they_stream(
+    mount_url: str, client: Client, tmp_path: Path
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    answer = " ".join(WORDS)
+    tokens = answer.replace(" ", "\0 \0").split("\0")  # the echo model's tokens: words and spaces
+    finished: list[Any] = []
+    user = "grace-" + tmp_path.name
+    with _launch(sync_api) as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            context = browser.new_context()
+            context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": mount_url}])
+            page = context.new_page()
+            page.on("requestfinished", lambda request: finished.append(request))
+            page.goto(mount_url + "/")
+            page.fill("#draft", f"gate:{tmp_path} {answer}")
+            page.click("#send")
+            ai = page.locator("#messages li[data-type=ai]")
+            shown = ""
+            for k, token in enumerate(tokens):
+                shown += token
+                # The page shows the answer so far while the run waits for this token's gate.
+                sync_api.expect(ai).to_have_text(shown, timeout=BOUND * 1000)
+                if k < len(tokens) - 1:
+                    assert page.text_content("#status") == "streaming"
+                (tmp_path / str(k)).touch()
+            sync_api.expect(page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
+            assert page.locator("#error").count() == 0
+            assert ai.text_content() == answer
+            seen = [{"url": request.url, "headers": request.response().headers_array(),
+                     "body": request.response().body().decode("utf-8", "replace")}
+                    for request in finished if request.response() is not None]
+        finally:
+            browser.close()
+
+    [thread] = client.threads.search(metadata={"owner": user})
+    runs = client.runs.list(thread.thread_id)
+    assert [run.status for run in runs] == ["success"]
+    streams = [r for r in seen if r["url"].endswith("/runs/stream")]
+    assert len(streams) == 1 and streams[0]["url"].startswith(mount_url + node.PREFIX + "/threads/")
+    assert "mount" in streams[0]["body"]
+    _assert_no_key(seen)
