@@ -38,7 +38,7 @@ SENTINEL_KEY = "lsv2_sk_sentinel_" + uuid.uuid4().hex  # the mount's API key; mu
 WORDS = ["Once", "upon", "a", "time", "there", "was", "a", "mount"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def js() -> Path:
     try:
         return node.node_modules()
