@@ -31,6 +31,7 @@ from stateless_client import Client
 from stateless_client._dev.local_server import LocalServer
 
 from . import node
+from .helpers import settled_status
 
 CHROMIUM = "/usr/bin/chromium"
 BOUND = 30.0  # seconds anything may take before the test fails rather than hangs
@@ -221,3 +222,38 @@ def test_a_react_page_with_use_stream_shows_the_tokens_as_they_stream(
     assert len(streams) == 1 and streams[0]["url"].startswith(mount_url + node.PREFIX + "/threads/")
     assert "mount" in streams[0]["body"]
     _assert_no_key(seen)
+
+
+@pytest.mark.parametrize("leave", ["stop", "close"])
+def test_a_page_that_stops_or_closes_cancels_its_run(
+    mount_url: str, client: Client, tmp_path: Path, leave: str
+) -> None:
+    """``useStream``'s ``stop()`` aborts the run's request, as closing the page does: the mount
+    cancels the run it started (the gate holds the run at its first token until then)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    user = f"{leave}-{tmp_path.name}"
+    try:
+        with _launch(sync_api) as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM)
+            try:
+                context = browser.new_context()
+                context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": mount_url}])
+                page = context.new_page()
+                page.goto(mount_url + "/")
+                page.fill("#draft", f"gate:{tmp_path} {' '.join(WORDS)}")
+                page.click("#send")
+                sync_api.expect(page.locator("#messages li[data-type=ai]")).to_have_text(WORDS[0],
+                                                                                        timeout=BOUND * 1000)
+                [thread] = client.threads.search(metadata={"owner": user})
+                assert [run.status for run in client.runs.list(thread.thread_id)] == ["running"]
+                if leave == "stop":
+                    page.click("#stop")
+                    sync_api.expect(page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
+                else:
+                    page.close()
+                assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
+            finally:
+                browser.close()
+    finally:
+        for k in range(2 * len(WORDS)):  # let the cancelled run's node thread end now, not in 60 s
+            (tmp_path / str(k)).touch()

@@ -33,6 +33,7 @@ function Chat() {
       <form onSubmit={submit}>
         <input id="draft" value={draft} onChange={(event) => setDraft(event.target.value)} />
         <button id="send" type="submit" disabled={stream.isLoading}>Send</button>
+        <button id="stop" type="button" disabled={!stream.isLoading} onClick={() => stream.stop()}>Stop</button>
       </form>
     </main>
   );
