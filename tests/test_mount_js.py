@@ -67,7 +67,18 @@ def mount_url(server: LocalServer, bundle: Path) -> Iterator[str]:
 
 
 def _traffic(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    """The responses ``sdk_client.mjs`` recorded: method, url, status, headers, body (as far as
+    it was read), dropped (the test broke the connection)."""
+    responses: dict[int, dict[str, Any]] = {}
+    for line in path.read_text().splitlines():
+        record = json.loads(line)
+        if "url" in record:
+            responses[record["id"]] = {**record, "body": "", "dropped": False}
+        elif "chunk" in record:
+            responses[record["id"]]["body"] += record["chunk"]
+        else:
+            responses[record["id"]]["dropped"] = True
+    return list(responses.values())
 
 
 def _assert_no_key(responses: list[dict[str, Any]]) -> None:
@@ -144,11 +155,34 @@ def test_the_sdk_resumes_a_broken_run_stream_through_the_mount(
     assert "".join(token["text"] for token in result["stream"]["tokens"]) == " ".join(WORDS)
     assert result["runStatus"] == "success"
     responses = _traffic(traffic)
-    streams = [(r["method"], r["url"].removeprefix(mount_url), r["status"], r.get("dropped", False))
+    streams = [(r["method"], r["url"].removeprefix(mount_url), r["status"], r["dropped"])
                for r in responses if "/stream" in r["url"]]
     run = f"{node.PREFIX}/threads/{result['threadId']}/runs/{result['stream']['runId']}/stream"
     assert streams == [("POST", f"{node.PREFIX}/threads/{result['threadId']}/runs/stream", 200, True),
                        ("GET", run, 200, False)]
+    _assert_no_key(responses)
+
+
+def test_the_thread_stream_protocol_through_the_mount(mount_url: str, client: Client, tmp_path: Path) -> None:
+    """``client.threads.stream()`` (the protocol the newest SDK speaks): the thread it names is
+    made through the mount, owned; the text deltas come as they stream (gated); another user
+    cannot start a run on that thread."""
+    traffic = tmp_path / "traffic.jsonl"
+    user = "hedy-" + tmp_path.name
+    result = node.run_node("protocol", {
+        "apiUrl": mount_url + node.PREFIX, "headers": {node.USER_HEADER: user}, "words": WORDS,
+        "other": {node.USER_HEADER: "eve-" + tmp_path.name}, "gate": str(tmp_path), "traffic": str(traffic),
+        "timeout": BOUND * 2,
+    })
+    assert "".join(token["text"] for token in result["tokens"]) == " ".join(WORDS)
+    assert len(result["tokens"]) == 2 * len(WORDS) - 1
+    assert result["tokens"][-1]["at"] <= result["ended"]
+    assert result["output"][-1] == ["ai", [{"type": "text", "text": " ".join(WORDS), "index": 0}]]
+    assert client.threads.get(result["threadId"]).metadata["owner"] == user
+    assert [run.run_id for run in client.runs.list(result["threadId"])] == [result["runId"]]
+    assert result["other"]["status"] == 404
+    responses = _traffic(traffic)
+    assert any(r["url"].endswith("/stream/events") and "event: messages" in r["body"] for r in responses)
     _assert_no_key(responses)
 
 

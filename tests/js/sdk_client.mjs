@@ -3,8 +3,8 @@
 //   node sdk_client.mjs <scenario> '<json options>'
 //
 // Prints one JSON object (the scenario's results) on stdout. Every response the SDK receives
-// (status, headers, body bytes as they stream) is appended to options.traffic (JSON lines), so
-// the caller can check that no response carried the app's API key.
+// (status, headers, body bytes as they stream) is appended to options.traffic (JSON lines: see
+// recordingFetch), so the caller can check that no response carried the app's API key.
 import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
@@ -18,39 +18,33 @@ const now = () => (performance.now() - t0) / 1000;
 // arrives (that event lost), as a network would: the SDK reconnects to the Location it was given.
 let dropAt = options.dropAt ?? null;
 
-// A fetch that records each response (its body as it passes, without holding it back).
+// A fetch that records each response: a line with its status and headers, then a line per body
+// chunk as it passes (without holding it back), so that a stream closed early is recorded too.
+let responses = 0;
 function recordingFetch(trafficPath) {
   if (!trafficPath) return fetch;
+  const write = (line) => appendFileSync(trafficPath, JSON.stringify(line) + "\n");
   return async (url, init) => {
     const response = await fetch(url, init);
     const drop = dropAt !== null && String(url).endsWith("/runs/stream") && init?.method === "POST" ? dropAt : null;
     if (drop !== null) dropAt = null;
-    const record = {
-      method: init?.method ?? "GET",
-      url: String(url),
-      status: response.status,
-      headers: [...response.headers.entries()],
-    };
-    if (response.body === null) {
-      appendFileSync(trafficPath, JSON.stringify({ ...record, body: "" }) + "\n");
-      return response;
-    }
+    const id = ++responses;
+    write({ id, method: init?.method ?? "GET", url: String(url), status: response.status,
+            headers: [...response.headers.entries()] });
+    if (response.body === null) return response;
     const decoder = new TextDecoder();
-    let body = "";
+    let events = 0;
     const tap = new TransformStream({
       transform(chunk, controller) {
         const text = decoder.decode(chunk, { stream: true });
-        if (drop !== null && (body + text).split("event: messages").length - 1 >= drop) {
-          appendFileSync(trafficPath, JSON.stringify({ ...record, body, dropped: true }) + "\n");
+        events += text.split("event: messages").length - 1;
+        if (drop !== null && events >= drop) {
+          write({ id, dropped: true });
           controller.error(new TypeError("terminated (the test broke the connection)"));
           return;
         }
-        body += text;
+        write({ id, chunk: text });
         controller.enqueue(chunk);
-      },
-      flush() {
-        body += decoder.decode();
-        appendFileSync(trafficPath, JSON.stringify({ ...record, body }) + "\n");
       },
     });
     return new Response(response.body.pipeThrough(tap), {
@@ -174,6 +168,55 @@ async function resume() {
   return { threadId: thread.thread_id, stream: streamed, runStatus: run.status };
 }
 
+// The thread-centric protocol the newest SDK speaks (client.threads.stream): a new thread (its ID
+// made here), a run started on it, the message's text deltas as they stream (gated as above),
+// the output; then options.other (headers) tries to start a run on that thread.
+async function protocol() {
+  const client = makeClient();
+  // This protocol's transport takes its own fetch (the client's callerOptions do not reach it).
+  const fetch = recordingFetch(options.traffic);
+  const thread = client.threads.stream({ assistantId: "slow_tokens", fetch });
+  const text = options.words.join(" ");
+  const gate = options.gate ? join(options.gate, thread.threadId) : null;
+  if (gate) mkdirSync(gate, { recursive: true });
+  const tokens = [];
+  const reading = (async () => {
+    for await (const message of thread.messages) {
+      for await (const delta of message.text) {
+        tokens.push({ text: delta, at: now() });
+        if (gate) writeFileSync(join(gate, String(tokens.length - 1)), "");
+      }
+    }
+  })();
+  const started = now();
+  const run = await thread.run.start({ input: userInput(gate ? `gate:${gate} ${text}` : text) });
+  const output = await thread.output;
+  const ended = now();
+  await thread.close();
+  await reading;
+  let other = null;
+  if (options.other) {
+    const intruder = makeClient(options.other).threads.stream(thread.threadId, { assistantId: "slow_tokens", fetch });
+    try {
+      await intruder.run.start({ input: userInput("not yours") });
+      other = { status: 200 };
+    } catch (error) {
+      other = { status: error?.status ?? null, error: String(error) };
+    } finally {
+      await intruder.close();
+    }
+  }
+  return {
+    threadId: thread.threadId,
+    runId: run.run_id,
+    tokens,
+    started,
+    ended,
+    output: (output?.messages ?? []).map((m) => [m.kwargs?.type ?? m.type, m.kwargs?.content ?? m.content]),
+    other,
+  };
+}
+
 // options.users: { a: headers, b: headers }. A creates a thread and runs on it; B tries to reach it.
 async function users() {
   const a = makeClient(options.users.a);
@@ -231,7 +274,7 @@ async function bench() {
   return { rounds };
 }
 
-const scenarios = { tour, resume, users, bench };
+const scenarios = { tour, resume, protocol, users, bench };
 if (!(scenario in scenarios)) {
   console.error(`unknown scenario ${scenario}; one of ${Object.keys(scenarios).join(", ")}`);
   process.exit(2);
