@@ -124,21 +124,14 @@ def test_the_sdk_client_streams_joins_reads_history_and_cancels_through_the_moun
     metadata = client.threads.get(thread_id).metadata
     assert (metadata["purpose"], metadata["owner"]) == ("js-tour", "ada")
 
-    # Node talked to the mount only, and no response carried the key.
+    # Node talked to the mount only; every request the SDK made, even on its own, succeeded (after
+    # a run's stream it checks the run at the path the Location header gave, relative to apiUrl);
+    # no response carried the key.
     responses = _traffic(traffic)
     assert all(r["url"].startswith(mount_url + node.PREFIX + "/") for r in responses)
+    assert [(r["method"], r["url"], r["status"]) for r in responses if r["status"] >= 400] == []
     assert " ".join(WORDS).split()[-1] in "".join(r["body"] for r in responses)  # the bodies were read
     _assert_no_key(responses)
-
-
-def test_the_sdk_client_gets_no_failed_request_through_the_mount(mount_url: str, tmp_path: Path) -> None:
-    """Every request the SDK makes by itself, in a tour, succeeds: e.g. after a run's stream it
-    checks the run's status at the path the ``Location`` header gave, relative to ``apiUrl``."""
-    traffic = tmp_path / "traffic.jsonl"
-    node.run_node("tour", {"apiUrl": mount_url + node.PREFIX, "headers": {node.USER_HEADER: "ada"},
-                           "words": WORDS[:2], "traffic": str(traffic), "timeout": BOUND * 2})
-    failed = [(r["method"], r["url"], r["status"]) for r in _traffic(traffic) if r["status"] >= 400]
-    assert failed == []
 
 
 def test_the_sdk_resumes_a_broken_run_stream_through_the_mount(
@@ -207,47 +200,69 @@ def test_two_users_cannot_see_or_touch_each_others_threads(mount_url: str, clien
     _assert_no_key(_traffic(traffic))
 
 
-def _launch(sync_api: Any) -> Any:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (Debian's), one for the module's pages."""
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
-    return sync_api.sync_playwright()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Page:
+    """The chat page, opened in a fresh browser context as ``user`` (the ``user`` cookie), its
+    finished requests kept for ``responses()``."""
+
+    def __init__(self, browser: Any, url: str, user: str) -> None:
+        self.context = browser.new_context()
+        self.context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": url}])
+        self.page = self.context.new_page()
+        self.finished: list[Any] = []
+        self.page.on("requestfinished", lambda request: self.finished.append(request))
+        self.page.goto(url + "/")
+
+    def ask(self, text: str) -> None:
+        self.page.fill("#draft", text)
+        self.page.click("#send")
+
+    def responses(self) -> list[dict[str, Any]]:
+        """What Chromium received for each finished request: URL, headers, body."""
+        return [{"url": request.url, "headers": response.headers_array(),
+                 "body": response.body().decode("utf-8", "replace")}
+                for request in self.finished if (response := request.response()) is not None]
 
 
 def test_a_react_page_with_use_stream_shows_the_tokens_as_they_stream(
-    mount_url: str, client: Client, tmp_path: Path
+    mount_url: str, browser: Any, client: Client, tmp_path: Path
 ) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import expect
+
     answer = " ".join(WORDS)
     tokens = answer.replace(" ", "\0 \0").split("\0")  # the echo model's tokens: words and spaces
-    finished: list[Any] = []
     user = "grace-" + tmp_path.name
-    with _launch(sync_api) as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        try:
-            context = browser.new_context()
-            context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": mount_url}])
-            page = context.new_page()
-            page.on("requestfinished", lambda request: finished.append(request))
-            page.goto(mount_url + "/")
-            page.fill("#draft", f"gate:{tmp_path} {answer}")
-            page.click("#send")
-            ai = page.locator("#messages li[data-type=ai]")
-            shown = ""
-            for k, token in enumerate(tokens):
-                shown += token
-                # The page shows the answer so far while the run waits for this token's gate.
-                sync_api.expect(ai).to_have_text(shown, timeout=BOUND * 1000)
-                if k < len(tokens) - 1:
-                    assert page.text_content("#status") == "streaming"
-                (tmp_path / str(k)).touch()
-            sync_api.expect(page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
-            assert page.locator("#error").count() == 0
-            assert ai.text_content() == answer
-            seen = [{"url": request.url, "headers": request.response().headers_array(),
-                     "body": request.response().body().decode("utf-8", "replace")}
-                    for request in finished if request.response() is not None]
-        finally:
-            browser.close()
+    chat = Page(browser, mount_url, user)
+    try:
+        chat.ask(f"gate:{tmp_path} {answer}")
+        ai = chat.page.locator("#messages li[data-type=ai]")
+        shown = ""
+        for k, token in enumerate(tokens):
+            shown += token
+            # The page shows the answer so far while the run waits for this token's gate.
+            expect(ai).to_have_text(shown, timeout=BOUND * 1000)
+            if k < len(tokens) - 1:
+                assert chat.page.text_content("#status") == "streaming"
+            (tmp_path / str(k)).touch()
+        expect(chat.page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
+        assert chat.page.locator("#error").count() == 0
+        assert ai.text_content() == answer
+        seen = chat.responses()
+    finally:
+        chat.context.close()
 
     [thread] = client.threads.search(metadata={"owner": user})
     runs = client.runs.list(thread.thread_id)
@@ -260,34 +275,28 @@ def test_a_react_page_with_use_stream_shows_the_tokens_as_they_stream(
 
 @pytest.mark.parametrize("leave", ["stop", "close"])
 def test_a_page_that_stops_or_closes_cancels_its_run(
-    mount_url: str, client: Client, tmp_path: Path, leave: str
+    mount_url: str, browser: Any, client: Client, tmp_path: Path, leave: str
 ) -> None:
     """``useStream``'s ``stop()`` aborts the run's request, as closing the page does: the mount
-    cancels the run it started (the gate holds the run at its first token until then)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    cancels the run it started (the gate holds the run at its first token until then). Under
+    WSGI the mount learns the browser left when it next writes: at the next heartbeat."""
+    from playwright.sync_api import expect
+
     user = f"{leave}-{tmp_path.name}"
+    chat = Page(browser, mount_url, user)
     try:
-        with _launch(sync_api) as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM)
-            try:
-                context = browser.new_context()
-                context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": mount_url}])
-                page = context.new_page()
-                page.goto(mount_url + "/")
-                page.fill("#draft", f"gate:{tmp_path} {' '.join(WORDS)}")
-                page.click("#send")
-                sync_api.expect(page.locator("#messages li[data-type=ai]")).to_have_text(WORDS[0],
-                                                                                        timeout=BOUND * 1000)
-                [thread] = client.threads.search(metadata={"owner": user})
-                assert [run.status for run in client.runs.list(thread.thread_id)] == ["running"]
-                if leave == "stop":
-                    page.click("#stop")
-                    sync_api.expect(page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
-                else:
-                    page.close()
-                assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
-            finally:
-                browser.close()
+        chat.ask(f"gate:{tmp_path} {' '.join(WORDS)}")
+        expect(chat.page.locator("#messages li[data-type=ai]")).to_have_text(WORDS[0], timeout=BOUND * 1000)
+        [thread] = client.threads.search(metadata={"owner": user})
+        assert [run.status for run in client.runs.list(thread.thread_id)] == ["running"]
+        _assert_no_key(chat.responses())
+        if leave == "stop":
+            chat.page.click("#stop")
+            expect(chat.page.locator("#status")).to_have_text("idle", timeout=BOUND * 1000)
+        else:
+            chat.page.close()
+        assert settled_status(client, thread.thread_id, seconds=BOUND) == "interrupted"
     finally:
+        chat.context.close()
         for k in range(2 * len(WORDS)):  # let the cancelled run's node thread end now, not in 60 s
             (tmp_path / str(k)).touch()
