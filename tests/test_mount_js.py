@@ -53,7 +53,7 @@ def bundle(js: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def mount_url(server: LocalServer, bundle: Path) -> Iterator[str]:
+def mount_url(bundle: Path, server: LocalServer) -> Iterator[str]:
     pytest.importorskip("flask")
     pytest.importorskip("waitress")
     from stateless_client.contrib.access import owner_policy
