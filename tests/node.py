@@ -4,7 +4,8 @@
 - ``node_modules()``: ``tests/js/node_modules``, installed with ``npm ci`` from the committed
   lockfile when missing or older than it (``NodeMissing`` when there is no ``node``/``npm``).
 - ``run_node(scenario, options)``: ``tests/js/sdk_client.mjs``'s JSON result.
-- ``bundle_page(into)``: ``tests/js/page.jsx`` (React, ``useStream``) bundled with esbuild.
+- ``bundle(entry, out)``: a module and its imports bundled with esbuild (``bundle_page(into)``:
+  ``tests/js/page.jsx``, React and ``useStream``); ``run_module(path)``: a bundle run by node.
 - ``user_of(request)``: the user for ``owner_policy``: the ``X-Test-User`` header or the ``user``
   cookie; ``add_page(app, bundle)``: the page on a Flask app (``tests/mount_app.py`` makes the app
   with the mount at ``PREFIX`` and serves it).
@@ -13,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -57,14 +59,34 @@ def run_node(scenario: str, options: dict[str, Any], timeout: float = 90.0) -> A
     return json.loads(done.stdout)
 
 
-def bundle_page(into: Path) -> Path:
-    """``tests/js/page.jsx`` and its imports (React, the SDK) as one ES module in ``into``."""
+def bundle(entry: Path, out: Path, platform: str = "browser") -> Path:
+    """``entry`` and its imports (React, the SDK, from ``tests/js/node_modules`` wherever
+    ``entry`` is) as one ES module at ``out``."""
     esbuild = node_modules() / ".bin" / "esbuild"
-    out = into / "page.js"
-    subprocess.run([str(esbuild), str(JS / "page.jsx"), "--bundle", "--format=esm", "--jsx=automatic",
-                    "--define:process.env.NODE_ENV=\"production\"", "--log-level=warning", f"--outfile={out}"],
-                   cwd=JS, check=True, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [str(esbuild), str(entry), "--bundle", "--format=esm", "--jsx=automatic", f"--platform={platform}",
+         "--define:process.env.NODE_ENV=\"production\"", "--log-level=warning", f"--outfile={out}"],
+        cwd=JS, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "NODE_PATH": str(JS / "node_modules")},
+    )
+    assert done.returncode == 0, f"esbuild {entry.name} failed:\n{done.stderr}"
     return out
+
+
+def bundle_page(into: Path) -> Path:
+    """``tests/js/page.jsx`` bundled into ``into``."""
+    return bundle(JS / "page.jsx", into / "page.js")
+
+
+def run_module(module: Path, timeout: float = 60.0) -> str:
+    """Run an ES module (a bundle) with node; its stdout (``AssertionError`` when it fails)."""
+    node = shutil.which("node")
+    if node is None:
+        raise NodeMissing("needs node on the PATH")
+    done = subprocess.run([node, str(module)], capture_output=True, text=True, timeout=timeout, check=False,
+                          env={"PATH": str(Path(node).parent), "NODE_NO_WARNINGS": "1"})
+    assert done.returncode == 0, f"node {module.name} failed ({done.returncode}):\n{done.stderr}"
+    return done.stdout
 
 
 PAGE = """<!doctype html>
@@ -80,11 +102,12 @@ def user_of(request: Any) -> Optional[str]:
     return request.headers.get(USER_HEADER) or request.cookies.get(USER_COOKIE) or None
 
 
-def add_page(app: Any, bundle: Path, assistant: str = "slow_tokens") -> None:
-    """Serve the page on ``app`` (Flask): its HTML at ``/``, the bundle at ``/page.js``."""
+def add_page(app: Any, bundle: Path, at: str = "/", assistant: str = "slow_tokens") -> None:
+    """Serve a page on ``app`` (Flask): its HTML at ``at`` (ending in ``/``), the bundle at
+    ``at + "page.js"``."""
     from flask import Response
 
     html = PAGE.format(prefix=PREFIX, assistant=assistant)
     script = bundle.read_bytes()
-    app.add_url_rule("/", "page", lambda: Response(html, mimetype="text/html"))
-    app.add_url_rule("/page.js", "page_js", lambda: Response(script, mimetype="text/javascript"))
+    app.add_url_rule(at, f"page{at}", lambda: Response(html, mimetype="text/html"))
+    app.add_url_rule(at + "page.js", f"page{at}js", lambda: Response(script, mimetype="text/javascript"))

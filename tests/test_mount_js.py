@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from pathlib import Path
 from typing import Any, Iterator
@@ -34,6 +35,7 @@ from . import node
 from .helpers import settled_status
 
 CHROMIUM = "/usr/bin/chromium"
+DOCS = Path(__file__).parent.parent / "docs" / "frontend.md"
 BOUND = 30.0  # seconds anything may take before the test fails rather than hangs
 SENTINEL_KEY = "lsv2_sk_sentinel_" + uuid.uuid4().hex  # the mount's API key; must reach no response
 WORDS = ["Once", "upon", "a", "time", "there", "was", "a", "mount"]
@@ -52,8 +54,26 @@ def bundle(js: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return node.bundle_page(tmp_path_factory.mktemp("bundle"))
 
 
+def _docs_snippet(language: str, marker: str) -> str:
+    """The one ```language block of docs/frontend.md that contains ``marker``."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", DOCS.read_text(), re.DOTALL)
+    [code] = [block for block in blocks if marker in block]
+    return code
+
+
 @pytest.fixture(scope="module")
-def mount_url(bundle: Path, server: LocalServer) -> Iterator[str]:
+def docs_page(js: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """docs/frontend.md's React component, rendered on its own, bundled."""
+    into = tmp_path_factory.mktemp("docs_page")
+    (into / "chat.jsx").write_text(_docs_snippet("jsx", "useStream("))
+    (into / "main.jsx").write_text('import { createRoot } from "react-dom/client";\n'
+                                   'import { Chat } from "./chat.jsx";\n'
+                                   'createRoot(document.getElementById("root")).render(<Chat />);\n')
+    return node.bundle(into / "main.jsx", into / "page.js")
+
+
+@pytest.fixture(scope="module")
+def mount_url(bundle: Path, docs_page: Path, server: LocalServer) -> Iterator[str]:
     pytest.importorskip("flask")
     pytest.importorskip("waitress")
     from stateless_client.contrib.access import owner_policy
@@ -62,6 +82,7 @@ def mount_url(bundle: Path, server: LocalServer) -> Iterator[str]:
 
     app = make_app(server.url, api_key=SENTINEL_KEY, authorize=owner_policy(node.user_of))
     node.add_page(app, bundle)
+    node.add_page(app, docs_page, at="/docs/")
     with serve(app) as url:
         yield url
 
@@ -218,13 +239,13 @@ class Page:
     """The chat page, opened in a fresh browser context as ``user`` (the ``user`` cookie), its
     finished requests kept for ``responses()``."""
 
-    def __init__(self, browser: Any, url: str, user: str) -> None:
+    def __init__(self, browser: Any, url: str, user: str, at: str = "/") -> None:
         self.context = browser.new_context()
         self.context.add_cookies([{"name": node.USER_COOKIE, "value": user, "url": url}])
         self.page = self.context.new_page()
         self.finished: list[Any] = []
         self.page.on("requestfinished", lambda request: self.finished.append(request))
-        self.page.goto(url + "/")
+        self.page.goto(url + at)
 
     def ask(self, text: str) -> None:
         self.page.fill("#draft", text)
@@ -300,3 +321,40 @@ def test_a_page_that_stops_or_closes_cancels_its_run(
         chat.context.close()
         for k in range(2 * len(WORDS)):  # let the cancelled run's node thread end now, not in 60 s
             (tmp_path / str(k)).touch()
+
+
+def test_the_docs_react_page_works_through_the_mount(
+    mount_url: str, browser: Any, client: Client, tmp_path: Path
+) -> None:
+    """docs/frontend.md's ``Chat`` component, as it is written, in Chromium through the mount."""
+    from playwright.sync_api import expect
+
+    user = "docs-" + tmp_path.name
+    chat = Page(browser, mount_url, user, at="/docs/")
+    try:
+        chat.page.fill("input[name=q]", "Hello from the docs")
+        chat.page.click("button")
+        expect(chat.page.locator("form p")).to_have_text(["Hello from the docs", "echo: Hello from the docs"],
+                                                         timeout=BOUND * 1000)
+        expect(chat.page.locator("button")).to_be_enabled(timeout=BOUND * 1000)
+        seen = chat.responses()
+    finally:
+        chat.context.close()
+    [thread] = client.threads.search(metadata={"owner": user})
+    assert [run.status for run in client.runs.list(thread.thread_id)] == ["success"]
+    _assert_no_key(seen)
+
+
+def test_the_docs_js_snippet_runs_in_node_through_the_mount(mount_url: str, client: Client, tmp_path: Path) -> None:
+    """docs/frontend.md's ``Client`` snippet, as it is written, in Node: ``location`` is the app's
+    page and every request carries the app's session cookie, as in a browser."""
+    user = "docs-js-" + tmp_path.name
+    prelude = (f"globalThis.location = new URL({json.dumps(mount_url + '/')});\n"
+               "const send = globalThis.fetch;\n"
+               f"globalThis.fetch = (url, init = {{}}) => send(url, "
+               f"{{...init, headers: {{...init.headers, cookie: {json.dumps(node.USER_COOKIE + '=' + user)}}}}});\n")
+    (tmp_path / "snippet.mjs").write_text(prelude + _docs_snippet("js", "client.runs.stream("))
+    printed = node.run_module(node.bundle(tmp_path / "snippet.mjs", tmp_path / "snippet.js", platform="node"))
+    assert printed.splitlines()[-1] == "echo: Hello!"
+    [thread] = client.threads.search(metadata={"owner": user})
+    assert [run.status for run in client.runs.list(thread.thread_id)] == ["success"]
