@@ -1,7 +1,8 @@
 """The browser mount (``stateless_client.contrib.flask``) with the real JS SDK from npm: the SDK's
 ``Client`` in Node (``tests/js/sdk_client.mjs``) and a React page with ``useStream``
 (``tests/js/page.jsx``, bundled with esbuild) in headless Chromium, through a Flask app under
-waitress in front of the real ``langgraph dev`` (issue 22).
+waitress in front of the real ``langgraph dev`` (issue 22); and docs/frontend.md's two snippets,
+as written, the same way.
 
 The app's client has a sentinel API key (``langgraph dev`` ignores it); every response Node or
 Chromium receives, headers and body, is checked for it. Users are told apart by the
