@@ -60,7 +60,7 @@ QUICK: dict[str, Any] = {
 }
 HIGHER, LOWER = "higher", "lower"
 SECTIONS = ("throughput", "latency", "big", "volume", "thread-stream", "import", "real-server", "relays",
-            "observability")
+            "observability", "mount")
 
 
 def worker(client: str, scenario: str, url: str, params: dict[str, Any], timeout: float = 600) -> dict[str, Any]:
@@ -277,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.relays import section
 
         print("\n" + section(quick=args.quick))
+    if "mount" in wanted and not args.no_real_server:  # the JS SDK through the mount (benchmarks/mount.py)
+        from benchmarks.mount import section as mount
+
+        print("\n" + mount(quick=args.quick))
     print(f"\n({time.monotonic() - started:.0f} s)")
     return 0
 
