@@ -216,6 +216,8 @@ def test_streamlit_in_a_browser_streams_the_answer(streamlit_url: str, server: L
             sync_api.expect(messages).to_have_count(2, timeout=BOUND * 1000)
             sync_api.expect(messages.nth(1)).to_have_text(question, timeout=BOUND * 1000)
             answers = page.evaluate("window.answers")
+            # The script has ended: the status widget's "Stop" is gone.
+            sync_api.expect(page.locator('[data-testid="stStatusWidget"]')).to_be_hidden(timeout=BOUND * 1000)
             page.screenshot(path=str(tmp_path / "streamlit.png"))
             assert _address(server) not in page.content()
         finally:
@@ -368,7 +370,7 @@ def test_gradio_in_a_browser_streams_the_answer(gradio_app: tuple[ModuleType, st
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         try:
-            page = browser.new_page(viewport={"width": 760, "height": 520})
+            page = browser.new_page(viewport={"width": 760, "height": 600})
             page.goto(gradio_app[1])
             box = page.get_by_role("textbox")
             box.wait_for(timeout=BOUND * 1000)
