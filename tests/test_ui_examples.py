@@ -30,6 +30,7 @@ import requests
 
 from stateless_client import Client
 from stateless_client._dev.local_server import LocalServer, free_port
+from stateless_client.testing import LangGraphMock, tokens
 
 _MISSING = "the ui extra is not installed: pip install -e '.[test,ui]'"
 pytest.importorskip("streamlit", reason=_MISSING)
@@ -69,16 +70,21 @@ def _wait_for(check: Callable[[], T], what: str) -> T:
         time.sleep(0.1)
 
 
-def _running_runs(client: Client) -> set[str]:
-    """The IDs of the pending or running ``slow_tokens`` runs on the server."""
-    found: set[str] = set()
+def _runs_going(client: Client) -> dict[str, str]:
+    """``{run_id: thread_id}`` of the pending or running ``slow_tokens`` runs on the server."""
+    found: dict[str, str] = {}
     for thread in client.threads.search(status="busy", metadata={"graph_id": "slow_tokens"}, limit=1000):
         try:
             runs = client.runs.list(thread["thread_id"], limit=100)
         except Exception:  # the run ended since the search, and its temporary thread went with it
             continue
-        found.update(run["run_id"] for run in runs if run["status"] in ("pending", "running"))
+        found.update({run["run_id"]: thread["thread_id"] for run in runs if run["status"] in ("pending", "running")})
     return found
+
+
+def _running_runs(client: Client) -> set[str]:
+    """The IDs of the pending or running ``slow_tokens`` runs on the server."""
+    return set(_runs_going(client))
 
 
 def _chromium() -> Any:
@@ -131,6 +137,26 @@ def test_streamlit_sends_the_whole_conversation(server: LocalServer, monkeypatch
     app.chat_input[0].set_value("three").run()
     assert app.chat_message[3].markdown[0].value == "three"
     assert [message["content"] for message in app.session_state.messages] == ["changed", "one two", "three", "three"]
+
+
+def test_streamlit_makes_one_client_for_every_session_and_rerun(server: LocalServer,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import stateless_client
+
+    made: list[Client] = []
+    real = stateless_client.get_client
+    monkeypatch.setattr(stateless_client, "get_client", lambda **kwargs: made.append(real(**kwargs)) or made[-1])
+    url = server.url + "/"  # a URL of its own: st.cache_resource has not seen it in another test
+    try:
+        for _ in range(2):  # two sessions (browser tabs), each with two questions
+            app = _app(monkeypatch, url, "tokens")
+            app.chat_input[0].set_value("one").run()
+            app.chat_input[0].set_value("two").run()
+            assert len(app.session_state.messages) == 4
+    finally:
+        for client in made:
+            client.close()
+    assert len(made) == 1
 
 
 @pytest.mark.parametrize("upstream", ["run fails", "server unreachable"])
@@ -321,27 +347,18 @@ def test_gradio_streams_the_reply(gradio: Any) -> None:
     assert shown == sorted(shown, key=len)
 
 
-def test_gradio_sends_the_conversation(gradio_app: tuple[ModuleType, str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gradio_sends_the_conversation(gradio_app: tuple[ModuleType, str], langgraph_mock: LangGraphMock) -> None:
+    """The history as Gradio hands it over (content as a string or a list of parts), then the
+    question: the run's input; the app's client pointed at ``langgraph_mock`` for this test."""
     module, _ = gradio_app
+    langgraph_mock.patch(module.client)
+    langgraph_mock.stream(tokens("Fine", ", thanks."))
     history = [{"role": "user", "content": "one"}, {"role": "assistant", "content": [{"type": "text", "text": "two"}]}]
-    assert list(module.respond("three", history))[-1] == "three"  # slow_tokens echoes the last message
-    sent: list[Any] = []
-    monkeypatch.setattr(module.client.runs, "stream", lambda *args, **kwargs: sent.append(kwargs) or _no_run())
-    assert list(module.respond("three", history)) == []
-    assert sent[0]["input"] == {"messages": [{"role": "user", "content": "one"}, {"role": "assistant", "content": "two"},
-                                             {"role": "user", "content": "three"}]}
-
-
-class _no_run:
-    """A stream with no tokens (``runs.stream``'s stand-in, to see what the app sends)."""
-
-    text_stream: list[str] = []
-
-    def __enter__(self) -> _no_run:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
+    assert list(module.respond("three", history)) == ["Fine", "Fine, thanks."]
+    [run] = langgraph_mock.runs
+    assert (run.thread_id, run.assistant_id, run.stream_mode) == (None, "slow_tokens", "messages-tuple")
+    assert run.input == {"messages": [{"role": "user", "content": "one"}, {"role": "assistant", "content": "two"},
+                                      {"role": "user", "content": "three"}]}
 
 
 def test_gradio_cancelling_the_job_cancels_the_run(gradio: Any, client: Client) -> None:
@@ -351,6 +368,22 @@ def test_gradio_cancelling_the_job_cancels_the_run(gradio: Any, client: Client) 
     _wait_for(lambda: job.outputs(), "the first tokens")
     job.cancel()  # what the Stop button does
     _wait_for(lambda: not (going & _running_runs(client)), "the run cancelled after the job was")
+
+
+def test_gradio_streams_answers_to_several_users_at_once(gradio: Any, client: Client) -> None:
+    before = _running_runs(client)
+    for _ in range(3):
+        gradio.submit(LONG_QUESTION, api_name="/chat")
+    try:
+        # Gradio's default concurrency_limit of 1 would run one and queue the others.
+        _wait_for(lambda: len(_running_runs(client) - before) == 3, "three runs at once")
+    finally:
+        # Stopped on the server: Gradio's /cancel waits for each answer's next token, and on a
+        # loaded machine gradio_client's 5 s timeout for it can run out.
+        for run_id, thread_id in _runs_going(client).items():
+            if run_id not in before:
+                client.runs.cancel(thread_id, run_id)
+    _wait_for(lambda: not (_running_runs(client) - before), "the runs cancelled")
 
 
 def test_gradio_shows_a_safe_message_when_the_run_fails(gradio_app: tuple[ModuleType, str], gradio: Any,
