@@ -353,7 +353,9 @@ def test_gradio_sends_the_conversation(gradio_app: tuple[ModuleType, str], langg
     module, _ = gradio_app
     langgraph_mock.patch(module.client)
     langgraph_mock.stream(tokens("Fine", ", thanks."))
-    history = [{"role": "user", "content": "one"}, {"role": "assistant", "content": [{"type": "text", "text": "two"}]}]
+    # As Gradio 6's page sends it (seen in Chromium): content as a list of parts; a string too.
+    history = [{"role": "user", "metadata": None, "content": [{"text": "one", "type": "text"}], "options": None},
+               {"role": "assistant", "metadata": None, "content": "two", "options": None}]
     assert list(module.respond("three", history)) == ["Fine", "Fine, thanks."]
     [run] = langgraph_mock.runs
     assert (run.thread_id, run.assistant_id, run.stream_mode) == (None, "slow_tokens", "messages-tuple")
