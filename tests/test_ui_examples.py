@@ -413,6 +413,10 @@ def test_gradio_in_a_browser_streams_the_answer(gradio_app: tuple[ModuleType, st
             box.press("Enter")
             bot = page.locator('[data-testid="bot"]')
             sync_api.expect(bot.last).to_have_text(question, timeout=BOUND * 1000)
+            # The event has ended for the page too (Stop turned back into Send): a question sent
+            # before that may ride on the event stream the server is about to close, and then
+            # nothing would notice the page leave.
+            sync_api.expect(page.locator("button.submit-button")).to_be_visible(timeout=BOUND * 1000)
             page.screenshot(path=str(tmp_path / "gradio.png"))
             assert _address(server) not in page.content()
 
@@ -420,6 +424,7 @@ def test_gradio_in_a_browser_streams_the_answer(gradio_app: tuple[ModuleType, st
             box.fill(LONG_QUESTION)
             box.press("Enter")
             going = _wait_for(lambda: _running_runs(client) - before, "the run going on the server")
+            sync_api.expect(page.locator("button.stop-button")).to_be_visible(timeout=BOUND * 1000)
             page.close()  # the browser leaves mid-answer
         finally:
             browser.close()
