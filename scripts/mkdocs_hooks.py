@@ -1,7 +1,7 @@
 """MkDocs hooks (``hooks:`` in mkdocs.yml): the site shows the repository's Markdown as it is.
 
 README.md is the site's home page and CHANGELOG.md its changelog, without copies in docs/;
-LICENSE, the examples (notebook, web apps, Celery) and the tests that run them are served as
+LICENSE, the examples (notebook, web apps, Celery, Streamlit, Gradio) and the tests that run them are served as
 files. Links are written for GitHub, relative
 to the file that holds them (``docs/quickstart.md`` in README.md, ``../CHANGELOG.md`` in
 docs/versioning.md), so this rewrites each to where the same file is in the site: both readings
@@ -28,6 +28,9 @@ FROM_ROOT = {
     "tests/test_web_examples.py": "examples/test_web_examples.py",
     "examples/celery_app.py": "examples/celery_app.py",
     "tests/test_worker_examples.py": "examples/test_worker_examples.py",
+    "examples/streamlit_app.py": "examples/streamlit_app.py",
+    "examples/gradio_app.py": "examples/gradio_app.py",
+    "tests/test_ui_examples.py": "examples/test_ui_examples.py",
 }
 _REPO_PATH = {site: repo for repo, site in FROM_ROOT.items()}
 # A Markdown link's target: ``](target#anchor "title")`` -> target.
