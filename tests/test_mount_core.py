@@ -435,6 +435,29 @@ def test_each_upstream_chunk_is_passed_on_as_it_comes() -> None:
         assert _chunks_then_close(answer, 1) == [b": heartbeat\n\n"]
 
 
+def test_closing_from_another_thread_wakes_a_read_blocked_on_the_upstream() -> None:
+    # An ASGI adapter reads in one relay thread and, when the browser leaves, closes from another.
+    hold: list[Connection] = []
+    with ScriptedServer(_run_stream(0, hold)) as upstream:
+        answer = _mount(upstream.url).handle(_request("GET", "threads/t1/runs/r1/stream"))
+        outcome: list[Any] = []
+
+        def read() -> None:
+            try:
+                outcome.append(next(iter(answer.body), None))
+            except APIConnectionError as exc:
+                outcome.append(exc)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive(), "the upstream sent nothing: the read must be waiting"
+        answer.body.close()
+        reader.join(2)  # not the upstream's next bytes, which never come
+        assert not reader.is_alive()
+        assert hold[0].closed_by_client.wait(5)
+
+
 def test_a_body_cut_upstream_is_cut_for_the_browser() -> None:
     sent = threading.Event()
 

@@ -8,6 +8,7 @@ to apply the access policy.
 
 from __future__ import annotations
 
+import http.client
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -28,6 +29,7 @@ from ..._exceptions import (
     InvalidRequestError,
     StatelessClientError,
 )
+from ..._http.abort import shutdown_socket
 from ..._http.body import iter_body
 from ..._http.relay import SSE_RESPONSE_HEADERS
 from ..._http.retries import Retry
@@ -107,6 +109,14 @@ class _Body:
         self._closed = True
         if self._on_close is not None:
             self._on_close()
+
+
+def _end(response: requests.Response) -> None:
+    """Close the upstream connection, waking a read blocked on it in another thread (an ASGI
+    adapter closes from a thread other than the reading one; on Linux a plain close leaves
+    that read waiting for the server's next bytes, a heartbeat away)."""
+    shutdown_socket(response)  # nothing once the body was read whole: its connection is pooled
+    response.close()
 
 
 @dataclass(frozen=True)
@@ -317,13 +327,14 @@ class Mount:
             headers += [(k, v) for k, v in SSE_RESPONSE_HEADERS.items() if k.lower() != "content-type"]
         # Closed by the WSGI server when the browser leaves: closing the upstream connection
         # ends a join, and cancels a run started with on_disconnect="cancel".
-        return MountResponse(response.status_code, headers, _Body(self._chunks(response), response.close),
+        return MountResponse(response.status_code, headers, _Body(self._chunks(response), lambda: _end(response)),
                              streaming)
 
     def _chunks(self, response: requests.Response) -> Iterator[bytes]:
         try:
             yield from iter_body(response)
-        except (OSError, requests.RequestException, urllib3.exceptions.HTTPError, StatelessClientError) as exc:
+        except (OSError, http.client.HTTPException, requests.RequestException, urllib3.exceptions.HTTPError,
+                StatelessClientError) as exc:
             # The headers are sent: only cutting the browser's connection says the body is cut.
             path = response.request.path_url
             raise APIConnectionError(f"mount: the upstream body of {path} was cut off ({type(exc).__name__})",
