@@ -1,0 +1,175 @@
+"""Django URL patterns that serve the LangGraph API to the browser, the API key kept on the server.
+
+The official JS SDK (``@langchain/langgraph-sdk``) and React's ``useStream`` point their
+``apiUrl`` at the mount; each request is checked (Django's ``ALLOWED_HOSTS``, Django's CSRF
+middleware for writes, the body size, ``authorize``) and relayed with the app's
+``stateless_client.Client``. By default each logged-in user (``request.user``) sees and touches
+only the threads they made through the mount::
+
+    # urls.py
+    from django.urls import include, path
+    from stateless_client import Client
+    from stateless_client.contrib.django import langgraph_urls
+
+    client = Client("https://my-deployment.example.com", api_key=API_KEY)
+    urlpatterns = [path("api/langgraph/", include(langgraph_urls(client)))]
+
+The same patterns serve under WSGI (waitress, gunicorn's ``gthread``: each open stream holds a
+thread) and under ASGI (uvicorn, daphne: a stream is read in a relay thread and sent from the
+event loop as each chunk comes, never buffered). See docs/frontend.md, "Django".
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, AsyncIterator, Callable, Iterable, List, Optional
+from urllib.parse import quote
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, StreamingHttpResponse
+from django.urls import URLPattern, re_path
+from django.views.decorators.csrf import csrf_exempt as exempt_from_csrf
+
+from .._client import Client
+from .._http import relay_pool
+from ._mount.policy import Authorize, owner_policy
+from ._mount.relay import DEFAULT_MAX_BODY_SIZE, Mount, MountRequest, MountResponse
+
+__all__ = ["langgraph_urls", "user_id"]
+
+logger = logging.getLogger("stateless_client.contrib")
+
+_CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+
+
+def user_id(request: HttpRequest) -> Optional[str]:
+    """The logged-in user's primary key as a string (``None`` when anonymous): the owner that
+    ``langgraph_urls``'s default policy writes into the threads' metadata.
+
+    Raises:
+        ImproperlyConfigured: the request has no ``user`` (``django.contrib.auth``'s
+            ``AuthenticationMiddleware`` is not installed).
+    """
+    user = getattr(request, "user", None)
+    if user is None:
+        raise ImproperlyConfigured(
+            "the LangGraph mount's owner policy needs request.user: add "
+            "django.contrib.auth.middleware.AuthenticationMiddleware to MIDDLEWARE, or pass authorize="
+        )
+    return str(user.pk) if user.is_authenticated else None
+
+
+def langgraph_urls(
+    client: Client,
+    *,
+    authorize: Optional[Authorize] = None,
+    enable: Iterable[str] = (),
+    disable: Iterable[str] = (),
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    csrf_exempt: bool = False,
+    name: str = "langgraph",
+) -> List[URLPattern]:
+    """URL patterns serving the LangGraph API, for ``path("api/langgraph/", include(...))``.
+
+    Args:
+        client: the app's ``Client`` (the LangGraph server's URL and API key), shared by every
+            request.
+        authorize: ``authorize(request, action, resource) -> Decision`` with Django's request
+            (``stateless_client.contrib.access``). Default: ``owner_policy(user_id)``: an
+            anonymous user is answered 401, threads are made with ``metadata.owner`` set to
+            ``request.user.pk``, searches see only the user's threads, another user's thread
+            is 404, and runs without a thread are refused (403).
+        enable: actions to serve beyond the default ones (``"threads.copy"``...).
+        disable: default actions not to serve.
+        max_body_size: the largest request body in bytes (default 1 MiB); larger is 413.
+            The mount reads the body itself, so ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not apply.
+        csrf_exempt: leave the mount out of Django's CSRF protection; writes are then checked
+            by the browser's ``Sec-Fetch-Site``/``Origin`` alone (as when ``MIDDLEWARE`` has no
+            ``CsrfViewMiddleware``). By default the JS SDK must send the token: ``new
+            Client({apiUrl, defaultHeaders: {"X-CSRFToken": <the csrftoken cookie>}})``.
+        name: the URL pattern's name.
+
+    The ``Host`` is checked by Django (``ALLOWED_HOSTS``, through ``request.get_host()``).
+
+    Raises:
+        ValueError: an unknown action in ``enable``/``disable``, or ``max_body_size < 1``.
+    """
+    from django.conf import settings  # not at the top: a lazy object pytest's doctest finder would touch
+
+    csrf_checked = not csrf_exempt and _CSRF_MIDDLEWARE in getattr(settings, "MIDDLEWARE", ())
+    mount = Mount(
+        client,
+        authorize=owner_policy(user_id) if authorize is None else authorize,
+        enable=enable,
+        disable=disable,
+        max_body_size=max_body_size,
+        allowed_hosts=None,  # Django's ALLOWED_HOSTS, checked by request.get_host()
+        # Django's CSRF check covers Origin as well as the token, and knows CSRF_TRUSTED_ORIGINS.
+        check_origin=not csrf_checked,
+    )
+
+    def relay(request: HttpRequest, rest: str) -> StreamingHttpResponse:
+        # A sync view under both: Django runs it in a thread of its own under ASGI too (one per
+        # request), so ``authorize`` may use the ORM, and the upstream call blocks no event loop.
+        answer = mount.handle(_mount_request(request, rest))
+        # Django reads a plain iterator whole before sending it under ASGI, and an async one
+        # whole under WSGI: each gets the kind it streams.
+        body: Any = _aiter(answer) if isinstance(request, ASGIRequest) else answer.body
+        response = StreamingHttpResponse(body, status=answer.status)
+        del response["Content-Type"]  # the upstream one, if any, is among the answer's headers
+        for header, value in answer.headers:
+            response[header] = value
+        return response
+
+    view: Callable[..., StreamingHttpResponse] = exempt_from_csrf(relay) if csrf_exempt else relay
+    return [re_path(r"^(?P<rest>.*)\Z", view, name=name)]
+
+
+def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
+    length = request.META.get("CONTENT_LENGTH")
+    try:
+        content_length: Optional[int] = int(length) if length else None
+    except ValueError:
+        content_length = None
+    # ``request.path`` is SCRIPT_NAME and the path, decoded; ``rest`` its end, below the mount.
+    prefix = request.path[: len(request.path) - len(rest)] if rest else request.path
+    return MountRequest(
+        method=str(request.method).upper(),
+        path=rest,
+        query_string=request.META.get("QUERY_STRING", ""),
+        header=request.headers.get,
+        host=request.get_host(),
+        read=request.read,
+        content_length=content_length,
+        prefix=quote(prefix.rstrip("/")),
+        native=request,
+    )
+
+
+async def _aiter(answer: MountResponse) -> AsyncIterator[bytes]:
+    """``answer.body`` for ASGI: each blocking read in one of the relays' threads (never the
+    event loop, nor its small default pool), sent as it comes. Django cancels the task when
+    the browser leaves; the body is then closed (the run it started cancelled) from a relay
+    thread too, since a cancel waits for the LangGraph server's answer."""
+    chunks = iter(answer.body)
+    ended = False
+    try:
+        while True:
+            chunk = await relay_pool.run(next, chunks, None)
+            if chunk is None:
+                ended = True
+                return
+            yield chunk
+    finally:
+        if ended:
+            answer.body.close()
+        else:
+            relay_pool.pool().submit(lambda: _close_quietly(answer))
+
+
+def _close_quietly(answer: MountResponse) -> None:
+    try:
+        answer.body.close()
+    except Exception:  # a pool job must not raise; the log has it
+        logger.exception("mount: closing a relayed body after the browser left failed")
