@@ -85,7 +85,6 @@ def langgraph_blueprint(
             host=request.host,
             read=request.stream.read,
             content_length=request.content_length,
-            prefix=request.script_root + (blueprint.url_prefix or ""),
             native=request,
         ))
         # direct_passthrough: werkzeug sends each chunk as it comes; the WSGI server closes

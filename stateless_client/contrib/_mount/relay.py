@@ -15,6 +15,7 @@ from typing import Any, Callable, FrozenSet, Iterable, Iterator, List, Optional,
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from ... import _json
 from ..._client import Client
@@ -23,7 +24,9 @@ from ..._exceptions import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    ConflictError,
     InvalidRequestError,
+    NotFoundError,
     StatelessClientError,
 )
 from ..._http.body import iter_body
@@ -53,6 +56,8 @@ _JSON = "application/json"
 _STARTS_RUN = frozenset({"runs.stream", "runs.wait"})
 # Thread-scoped actions that ``Filters`` do not check against the thread: creating one.
 _UNCHECKED = frozenset({"threads.create", "threads.search", "threads.count"})
+# The thread-stream protocol's actions, which may name a thread that does not exist yet.
+_OPENS_THREAD = frozenset({"threads.commands", "threads.stream"})
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,6 @@ class MountRequest:
         host: the ``Host`` the browser sent (``name[:port]``).
         read: reads up to ``n`` bytes of the body (``b""`` at its end).
         content_length: the declared body length, ``None`` when not declared (chunked).
-        prefix: the mount's prefix as the browser sees it (``/langgraph``, with any script
-            root); an upstream ``Location`` is rewritten under it.
         native: the framework's request, handed to ``authorize``.
     """
 
@@ -79,26 +82,31 @@ class MountRequest:
     host: str
     read: Callable[[int], bytes]
     content_length: Optional[int]
-    prefix: str
     native: Any
 
 
 class _Body:
     """A response body the WSGI/ASGI server iterates and then closes.
 
-    Closing it before the end (the browser left) closes the upstream connection and, for a
-    run this request started, cancels the run.
+    Closing it before the end (the browser left) calls ``on_left``: the relay closes the
+    upstream connection and, for a run this request started, cancels the run. A body cut off
+    upstream raises instead, so the server cuts the browser's connection too (the JS SDK then
+    reconnects, as it would from the LangGraph server itself).
     """
 
     def __init__(self, chunks: Iterable[bytes], on_close: Optional[Callable[[bool], None]] = None) -> None:
         self._chunks = chunks
         self._on_close = on_close
-        self._ended = False
+        self._over = False  # read to its end, or failed: the browser did not leave
         self._closed = False
 
     def __iter__(self) -> Iterator[bytes]:
-        yield from self._chunks
-        self._ended = True
+        try:
+            yield from self._chunks
+        except Exception:
+            self._over = True
+            raise
+        self._over = True
 
     def close(self) -> None:
         """End the relay; idempotent."""
@@ -106,7 +114,7 @@ class _Body:
             return
         self._closed = True
         if self._on_close is not None:
-            self._on_close(self._ended)
+            self._on_close(not self._over)
 
 
 @dataclass(frozen=True)
@@ -177,6 +185,8 @@ class Mount:
         self.check_origin = check_origin
         self._transport: Transport = client._transport
         self._secrets = _secrets(self._transport)
+        base_path = urlsplit(self._transport.base_url).path.rstrip("/")
+        self._bases = tuple(base for base in (self._transport.base_url, base_path) if base)
 
     def handle(self, request: MountRequest) -> MountResponse:
         """Answer one browser request; never raises for what the browser or the server did."""
@@ -268,13 +278,36 @@ class Mount:
                 # "do_nothing" answers an existing thread as is: it could be another user's.
                 body["if_exists"] = "raise"
         if resource.thread_id is not None and action not in _UNCHECKED:
-            response = self._transport.request("GET", api_path("threads", resource.thread_id),
-                                               self._transport.options(), stream=False)
-            thread = self._transport.read_json(response, self._transport.options())
+            thread = self._thread(resource.thread_id)
+            if thread is None and action in _OPENS_THREAD:
+                thread = self._new_thread(resource.thread_id, metadata)
             found = thread.get("metadata") if isinstance(thread, dict) else None
             if not isinstance(found, dict) or any(found.get(k, _MISSING) != v for k, v in metadata.items()):
                 return _answer(404, f"Thread with ID {resource.thread_id} not found")
         return body
+
+    def _thread(self, thread_id: str) -> Any:
+        """The thread as the server has it, ``None`` if it has none by that ID."""
+        options = self._transport.options()
+        try:
+            response = self._transport.request("GET", api_path("threads", thread_id), options)
+        except NotFoundError:
+            return None
+        return self._transport.read_json(response, options)
+
+    def _new_thread(self, thread_id: str, metadata: Any) -> Any:
+        """Make the thread a thread-stream client named (the JS SDK's ``threads.stream()`` picks
+        a new ID and the server would make the thread, unowned, at the first command), owned;
+        or, if another request made it meanwhile, the thread it made."""
+        options = self._transport.options()
+        try:
+            response = self._transport.request(
+                "POST", "/threads", options,
+                json={"thread_id": thread_id, "metadata": dict(metadata), "if_exists": "raise"},
+            )
+        except ConflictError:
+            return self._thread(thread_id)
+        return self._transport.read_json(response, options)
 
     def _relay(self, request: MountRequest, found: RouteMatch, body: Any, cancels: bool) -> MountResponse:
         transport = self._transport
@@ -282,7 +315,7 @@ class Mount:
         options = transport.options(headers=forwarded or None, params=request.query_string or None)
         upstream = api_path(*found.upstream_segments())
         response = transport.request(request.method, upstream, options, json=body, stream=True)
-        headers = self._response_headers(response, request.prefix)
+        headers = self._response_headers(response)
         streaming = response.headers.get("content-type", "").startswith("text/event-stream")
         if streaming:
             # Not cached, not buffered by a proxy on the way (the upstream content type stays).
@@ -290,9 +323,9 @@ class Mount:
             headers += [(k, v) for k, v in SSE_RESPONSE_HEADERS.items() if k.lower() != "content-type"]
         run_id, thread_id = run_location(response) if cancels else (None, None)
 
-        def on_close(ended: bool) -> None:
+        def on_close(left: bool) -> None:
             response.close()
-            if not ended and cancels and run_id is not None and thread_id is not None:
+            if left and cancels and run_id is not None and thread_id is not None:
                 self._cancel(thread_id, run_id)
 
         return MountResponse(response.status_code, headers, _Body(self._chunks(response), on_close), streaming)
@@ -300,9 +333,11 @@ class Mount:
     def _chunks(self, response: requests.Response) -> Iterator[bytes]:
         try:
             yield from iter_body(response)
-        except (requests.RequestException, StatelessClientError) as exc:
-            # Headers are sent: the browser sees the body end early, as from the server itself.
-            logger.warning("mount: upstream body of %s cut off: %s", response.request.path_url, type(exc).__name__)
+        except (OSError, requests.RequestException, urllib3.exceptions.HTTPError, StatelessClientError) as exc:
+            # The headers are sent: only cutting the browser's connection says the body is cut.
+            path = response.request.path_url
+            raise APIConnectionError(f"mount: the upstream body of {path} was cut off ({type(exc).__name__})",
+                                     method=response.request.method or "GET", url=path) from exc
 
     def _cancel(self, thread_id: str, run_id: str) -> None:
         try:
@@ -315,7 +350,7 @@ class Mount:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def _response_headers(self, response: requests.Response, prefix: str) -> List[Tuple[str, str]]:
+    def _response_headers(self, response: requests.Response) -> List[Tuple[str, str]]:
         headers: List[Tuple[str, str]] = []
         for name in _RETURNED:
             value = response.headers.get(name)
@@ -324,19 +359,26 @@ class Mount:
         for name in _REWRITTEN:
             value = response.headers.get(name)
             if value is not None:
-                local = self._local(value, prefix)
+                local = self._api_path(value)
                 if local is not None:
                     headers.append((name, local))
         return headers
 
-    def _local(self, location: str, prefix: str) -> Optional[str]:
-        """An upstream ``Location`` as a path under the mount, or ``None`` when it leads elsewhere."""
-        base = self._transport.base_url
-        if location.startswith(base + "/"):
-            location = location[len(base):]
+    def _api_path(self, location: str) -> Optional[str]:
+        """An upstream ``Location`` as an API path (``/threads/t/runs/r/stream``), or ``None``
+        when it leads elsewhere.
+
+        The JS SDK reads it as a path under its ``apiUrl`` (it requests ``apiUrl + location``
+        to resume a stream), which is the mount: so the path stays relative to the API root,
+        without the mount's prefix, and without the upstream's origin or base path.
+        """
+        for base in self._bases:
+            if location.startswith(base + "/"):
+                location = location[len(base):]
+                break
         if not location.startswith("/") or location.startswith("//"):
             return None
-        return prefix.rstrip("/") + location
+        return location
 
     def _upstream_error(self, exc: APIStatusError) -> MountResponse:
         status = exc.status_code
