@@ -221,8 +221,9 @@ def test_a_run_streams_token_by_token(alice: Browser, client: Client, tmp_path: 
     with alice.stream(f"/threads/{thread_id}/runs/stream", body) as response:
         assert response.headers["Content-Type"].startswith("text/event-stream")
         assert response.headers["Cache-Control"] == "no-cache" and response.headers["X-Accel-Buffering"] == "no"
-        # Where the run is, under the mount: never the LangGraph server's address.
-        assert re.fullmatch(rf"{PREFIX}/threads/{thread_id}/runs/[-0-9a-f]+", response.headers["Content-Location"])
+        # Where the run is, as an API path (the JS SDK puts its apiUrl, the mount, before it):
+        # never the LangGraph server's address.
+        assert re.fullmatch(rf"/threads/{thread_id}/runs/[-0-9a-f]+", response.headers["Content-Location"])
         for event in decode(counted(alice.chunks(response))):
             if event.event == "messages":
                 chunk, _ = json.loads(event.data)
@@ -370,3 +371,27 @@ def test_a_quiet_stream_holds_up_no_other_request_and_leaving_it_cancels(alice: 
     assert settled_status(client, thread_id, seconds=BOUND) == "interrupted"
     said = [message["content"] for message in client.threads.get_state(thread_id).values["messages"]]
     assert said == ["hi", "Let me think."]  # interrupted in the silence
+
+
+# --- This client through the mount, as the JS SDK's Client uses it.
+
+
+def test_this_client_through_the_mount_streams_joins_and_reads_history(alice: Browser, client: Client) -> None:
+    cookies = "; ".join(f"{name}={value}" for name, value in alice.session.cookies.items())
+    with Client(alice.site.url + PREFIX, api_key=None, headers={**alice.headers(), "Cookie": cookies}) as through:
+        thread = through.threads.create()
+        assert client.threads.get(thread.thread_id).metadata == {"owner": alice.user_id}
+        with through.runs.stream(thread.thread_id, "tokens", input=MESSAGE, stream_mode="messages-tuple") as stream:
+            text = "".join(part.data[0]["content"] for part in stream if part.event == "messages")
+        assert text == "Hello Bagatur! Nice to meet you."
+        run = through.runs.create(thread.thread_id, "agent", input=MESSAGE)
+        assert through.runs.join(thread.thread_id, run.run_id)["messages"][-1]["content"] == "echo: hi"
+        assert len(through.threads.get_history(thread.thread_id)) > 1
+
+        # The thread-stream protocol: threads.stream() names a new thread, which the mount makes,
+        # owned, before relaying its first command.
+        with through.threads.stream(assistant_id="tokens") as streamed:
+            streamed.run.start(input=MESSAGE)
+            texts = [str(message.text) for message in streamed.messages]
+        assert texts == ["Hello Bagatur! Nice to meet you."]
+        assert client.threads.get(streamed.thread_id).metadata["owner"] == alice.user_id

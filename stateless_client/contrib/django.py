@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any, AsyncIterator, Callable, Iterable, List, Optional
-from urllib.parse import quote
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
@@ -132,8 +131,6 @@ def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
         content_length: Optional[int] = int(length) if length else None
     except ValueError:
         content_length = None
-    # ``request.path`` is SCRIPT_NAME and the path, decoded; ``rest`` its end, below the mount.
-    prefix = request.path[: len(request.path) - len(rest)] if rest else request.path
     return MountRequest(
         method=str(request.method).upper(),
         path=rest,
@@ -142,7 +139,6 @@ def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
         host=request.get_host(),
         read=request.read,
         content_length=content_length,
-        prefix=quote(prefix.rstrip("/")),
         native=request,
     )
 
@@ -151,7 +147,8 @@ async def _aiter(answer: MountResponse) -> AsyncIterator[bytes]:
     """``answer.body`` for ASGI: each blocking read in one of the relays' threads (never the
     event loop, nor its small default pool), sent as it comes. Django cancels the task when
     the browser leaves; the body is then closed (the run it started cancelled) from a relay
-    thread too, since a cancel waits for the LangGraph server's answer."""
+    thread too, since a cancel waits for the LangGraph server's answer. A body cut off
+    upstream raises here, and the ASGI server cuts the browser's connection as well."""
     chunks = iter(answer.body)
     ended = False
     try:
