@@ -328,6 +328,7 @@ def test_an_unreachable_server_is_502() -> None:
 
 
 def _run_stream(events: int, hold: list[Connection]) -> Callable[[Connection], None]:
+    """A stream of ``events`` events that then stays open until the mount closes it."""
     def handler(conn: Connection) -> None:
         conn.head(headers={"content-location": "/threads/t1/runs/r1"})
         for index in range(events):
@@ -347,41 +348,34 @@ def _chunks_then_close(answer: MountResponse, count: int) -> list[bytes]:
     return got
 
 
-def test_leaving_a_run_stream_early_cancels_the_run() -> None:
-    hold: list[Connection] = []
-    with ScriptedServer(_run_stream(1, hold), json_answer(None)) as upstream:
-        answer = _mount(upstream.url).handle(_request("POST", "threads/t1/runs/stream", b'{"assistant_id": "a"}'))
-        assert _chunks_then_close(answer, 1) == [sse("values", {"i": 0})]
-        assert hold[0].closed_by_client.wait(5)  # the upstream connection is closed too
-    started, cancelled = upstream.requests
-    assert json.loads(started.body) == {"assistant_id": "a", "on_disconnect": "cancel"}
-    assert (cancelled.method, cancelled.target) == ("POST", "/threads/t1/runs/r1/cancel?action=interrupt")
-    assert cancelled.headers["x-api-key"] == KEY
-
-
-@pytest.mark.parametrize(("path", "body"), [
-    ("threads/t1/runs/stream", b'{"assistant_id": "a", "on_disconnect": "continue"}'),
-    ("threads/t1/runs/r1/stream", None),
+@pytest.mark.parametrize(("path", "body", "sent"), [
+    ("threads/t1/runs/stream", {"assistant_id": "a"}, {"assistant_id": "a", "on_disconnect": "cancel"}),
+    ("runs/wait", {"assistant_id": "a"}, {"assistant_id": "a", "on_disconnect": "cancel"}),
+    ("threads/t1/runs/stream", {"assistant_id": "a", "on_disconnect": "continue"},
+     {"assistant_id": "a", "on_disconnect": "continue"}),
+    ("threads/t1/runs", {"assistant_id": "a"}, {"assistant_id": "a"}),  # a background run outlives its request
 ])
-def test_leaving_a_stream_the_browser_did_not_start_to_cancel_cancels_nothing(path: str, body: bytes | None) -> None:
+def test_a_run_a_request_starts_ends_when_the_browser_leaves_unless_asked(
+    path: str, body: dict[str, Any], sent: dict[str, Any]
+) -> None:
     hold: list[Connection] = []
-    with ScriptedServer(_run_stream(2, hold), json_answer(None)) as upstream:
-        answer = _mount(upstream.url).handle(_request("GET" if body is None else "POST", path, body))
+    with ScriptedServer(_run_stream(1, hold)) as upstream:
+        answer = _mount(upstream.url).handle(_request("POST", path, _json_body(body)))
+        assert _chunks_then_close(answer, 1) == [sse("values", {"i": 0})]
+        # The server sees its connection close: a run sent with on_disconnect="cancel" is cancelled.
+        assert hold[0].closed_by_client.wait(5)
+    assert json.loads(upstream.requests[0].body) == sent
+    assert len(upstream.requests) == 1
+
+
+def test_leaving_a_joined_stream_closes_the_upstream_connection() -> None:
+    hold: list[Connection] = []
+    with ScriptedServer(_run_stream(1, hold)) as upstream:
+        joined = _request("GET", "threads/t1/runs/r1/stream", query="cancel_on_disconnect=0")
+        answer = _mount(upstream.url).handle(joined)
         _chunks_then_close(answer, 1)
         assert hold[0].closed_by_client.wait(5)
-    assert len(upstream.requests) == 1
-
-
-def test_a_stream_read_to_its_end_cancels_nothing() -> None:
-    def handler(conn: Connection) -> None:
-        conn.head(headers={"content-location": "/threads/t1/runs/r1"})
-        conn.chunk(sse("values", {}))
-        conn.end_chunks()
-
-    with ScriptedServer(handler, json_answer(None)) as upstream:
-        answer = _mount(upstream.url).handle(_request("POST", "threads/t1/runs/stream", b'{"assistant_id": "a"}'))
-        assert _read(answer) == sse("values", {})
-    assert len(upstream.requests) == 1
+    assert upstream.requests[0].target == "/threads/t1/runs/r1/stream?cancel_on_disconnect=0"  # as the browser asked
 
 
 def test_each_upstream_chunk_is_passed_on_as_it_comes() -> None:
@@ -399,7 +393,7 @@ def test_each_upstream_chunk_is_passed_on_as_it_comes() -> None:
         assert _chunks_then_close(answer, 1) == [b": heartbeat\n\n"]
 
 
-def test_a_body_cut_upstream_is_cut_for_the_browser_and_cancels_nothing() -> None:
+def test_a_body_cut_upstream_is_cut_for_the_browser() -> None:
     sent = threading.Event()
 
     def handler(conn: Connection) -> None:
@@ -408,7 +402,7 @@ def test_a_body_cut_upstream_is_cut_for_the_browser_and_cancels_nothing() -> Non
         sent.wait(5)
         conn.reset()
 
-    with ScriptedServer(handler, json_answer(None)) as upstream:
+    with ScriptedServer(handler) as upstream:
         answer = _mount(upstream.url).handle(_request("POST", "threads/t1/runs/stream", b'{"assistant_id": "a"}'))
         chunks = iter(answer.body)
         assert next(chunks) == sse("values", {})
@@ -416,4 +410,3 @@ def test_a_body_cut_upstream_is_cut_for_the_browser_and_cancels_nothing() -> Non
         with pytest.raises(APIConnectionError, match="cut off"):  # the WSGI server then drops the connection
             next(chunks)
         answer.body.close()
-    assert len(upstream.requests) == 1  # no cancel: the browser did not leave, and may resume

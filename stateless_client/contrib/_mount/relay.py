@@ -31,7 +31,6 @@ from ..._exceptions import (
 )
 from ..._http.body import iter_body
 from ..._http.relay import SSE_RESPONSE_HEADERS
-from ..._http.stream import run_location
 from ..._http.transport import NO_BODY, Transport
 from ..._http.urls import path as api_path
 from .origin import LOCAL_HOSTS, from_same_site, host_allowed
@@ -52,7 +51,7 @@ _FORWARDED = ("last-event-id",)
 _RETURNED = ("content-type", "cache-control", "x-pagination-total", "x-pagination-next", "x-request-id")
 _REWRITTEN = ("content-location", "location")
 _JSON = "application/json"
-# The actions whose run is cancelled when the browser leaves before the end.
+# The actions that start a run which ends when the browser leaves before the end.
 _STARTS_RUN = frozenset({"runs.stream", "runs.wait"})
 # Thread-scoped actions that ``Filters`` do not check against the thread: creating one.
 _UNCHECKED = frozenset({"threads.create", "threads.search", "threads.count"})
@@ -86,35 +85,27 @@ class MountRequest:
 
 
 class _Body:
-    """A response body the WSGI/ASGI server iterates and then closes.
+    """A response body the WSGI/ASGI server iterates and then closes (``on_close``).
 
-    Closing it before the end (the browser left) calls ``on_left``: the relay closes the
-    upstream connection and, for a run this request started, cancels the run. A body cut off
-    upstream raises instead, so the server cuts the browser's connection too (the JS SDK then
-    reconnects, as it would from the LangGraph server itself).
+    A body cut off upstream raises, so that the server cuts the browser's connection too (the
+    JS SDK then resumes, as it would from the LangGraph server itself).
     """
 
-    def __init__(self, chunks: Iterable[bytes], on_close: Optional[Callable[[bool], None]] = None) -> None:
+    def __init__(self, chunks: Iterable[bytes], on_close: Optional[Callable[[], None]] = None) -> None:
         self._chunks = chunks
         self._on_close = on_close
-        self._over = False  # read to its end, or failed: the browser did not leave
         self._closed = False
 
     def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._chunks
-        except Exception:
-            self._over = True
-            raise
-        self._over = True
+        return iter(self._chunks)
 
     def close(self) -> None:
-        """End the relay; idempotent."""
+        """End the relay (the upstream connection with it); idempotent."""
         if self._closed:
             return
         self._closed = True
         if self._on_close is not None:
-            self._on_close(not self._over)
+            self._on_close()
 
 
 @dataclass(frozen=True)
@@ -259,12 +250,12 @@ class Mount:
                 return body
         elif decision is not True and not isinstance(decision, Filters):
             raise TypeError(f"authorize returned {decision!r}, not a bool, Deny or Filters")
-        cancels = False
         if found.action in _STARTS_RUN and isinstance(body, dict):
-            # The JS SDK sends no on_disconnect unless asked (useStream does): the server's
-            # default, "continue", would keep a run going that nobody reads.
-            cancels = body.setdefault("on_disconnect", "cancel") != "continue"
-        return self._relay(request, found, body, cancels)
+            # The server cancels the run when the mount's connection closes, which it does when
+            # the browser leaves. The JS SDK sends no on_disconnect unless asked (useStream
+            # does): the server's default, "continue", would keep a run going that nobody reads.
+            body.setdefault("on_disconnect", "cancel")
+        return self._relay(request, found, body)
 
     def _filtered(self, action: str, resource: Resource, body: Any, metadata: Any) -> Any:
         """The body with the filters applied, after checking the thread: or a 404 to send."""
@@ -309,7 +300,7 @@ class Mount:
             return self._thread(thread_id)
         return self._transport.read_json(response, options)
 
-    def _relay(self, request: MountRequest, found: RouteMatch, body: Any, cancels: bool) -> MountResponse:
+    def _relay(self, request: MountRequest, found: RouteMatch, body: Any) -> MountResponse:
         transport = self._transport
         forwarded = {name: value for name in _FORWARDED if (value := request.header(name)) is not None}
         options = transport.options(headers=forwarded or None, params=request.query_string or None)
@@ -321,14 +312,10 @@ class Mount:
             # Not cached, not buffered by a proxy on the way (the upstream content type stays).
             headers = [(k, v) for k, v in headers if k != "cache-control"]
             headers += [(k, v) for k, v in SSE_RESPONSE_HEADERS.items() if k.lower() != "content-type"]
-        run_id, thread_id = run_location(response) if cancels else (None, None)
-
-        def on_close(left: bool) -> None:
-            response.close()
-            if left and cancels and run_id is not None and thread_id is not None:
-                self._cancel(thread_id, run_id)
-
-        return MountResponse(response.status_code, headers, _Body(self._chunks(response), on_close), streaming)
+        # Closed by the WSGI server when the browser leaves: closing the upstream connection
+        # ends a join, and cancels a run started with on_disconnect="cancel".
+        return MountResponse(response.status_code, headers, _Body(self._chunks(response), response.close),
+                             streaming)
 
     def _chunks(self, response: requests.Response) -> Iterator[bytes]:
         try:
@@ -338,15 +325,6 @@ class Mount:
             path = response.request.path_url
             raise APIConnectionError(f"mount: the upstream body of {path} was cut off ({type(exc).__name__})",
                                      method=response.request.method or "GET", url=path) from exc
-
-    def _cancel(self, thread_id: str, run_id: str) -> None:
-        try:
-            self._transport.request(
-                "POST", api_path("threads", thread_id, "runs", run_id, "cancel"), self._transport.options(),
-                params={"action": "interrupt"}, stream=False,
-            ).close()
-        except StatelessClientError as exc:  # ended meanwhile (404, 409): nothing left to cancel
-            logger.info("mount: cancelling run %s after the browser left: %s", run_id, type(exc).__name__)
 
     # -- answers -------------------------------------------------------------------------------
 
