@@ -40,6 +40,7 @@ __all__ = ["langgraph_urls", "user_id"]
 logger = logging.getLogger("stateless_client.contrib")
 
 _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+_GZIP_MIDDLEWARE = "django.middleware.gzip.GZipMiddleware"
 
 
 def user_id(request: HttpRequest) -> Optional[str]:
@@ -96,7 +97,13 @@ def langgraph_urls(
     """
     from django.conf import settings  # not at the top: a lazy object pytest's doctest finder would touch
 
-    csrf_checked = not csrf_exempt and _CSRF_MIDDLEWARE in getattr(settings, "MIDDLEWARE", ())
+    middleware = getattr(settings, "MIDDLEWARE", ())
+    csrf_checked = not csrf_exempt and _CSRF_MIDDLEWARE in middleware
+    if _GZIP_MIDDLEWARE in middleware:
+        logger.warning(
+            "GZipMiddleware holds the LangGraph mount's event streams back under WSGI (it flushes only "
+            "full blocks): leave text/event-stream responses uncompressed (docs/frontend.md, Django)"
+        )
     mount = Mount(
         client,
         authorize=owner_policy(user_id) if authorize is None else authorize,
@@ -146,8 +153,8 @@ def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
 async def _aiter(answer: MountResponse) -> AsyncIterator[bytes]:
     """``answer.body`` for ASGI: each blocking read in one of the relays' threads (never the
     event loop, nor its small default pool), sent as it comes. Django cancels the task when
-    the browser leaves; the body is then closed (the run it started cancelled) from a relay
-    thread too, since a cancel waits for the LangGraph server's answer. A body cut off
+    the browser leaves; the body is then closed (which ends the run it started) from a relay
+    thread too, so that the event loop never waits on the upstream connection. A body cut off
     upstream raises here, and the ASGI server cuts the browser's connection as well."""
     chunks = iter(answer.body)
     ended = False
