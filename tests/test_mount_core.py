@@ -7,13 +7,17 @@ LangGraph server answers, and which records exactly what the mount sent it.
 
 from __future__ import annotations
 
+import inspect
 import json
+import subprocess
+import sys
 import threading
 from typing import Any, Callable, Iterator
 
 import pytest
 
 from stateless_client import APIConnectionError, Client
+from stateless_client.contrib import access
 from stateless_client.contrib._mount import Deny, Filters, Mount, MountRequest, MountResponse, Resource
 from stateless_client.contrib._mount.origin import from_same_site, host_allowed
 from stateless_client.contrib._mount.routes import ACTIONS, DEFAULT_ACTIONS, match
@@ -410,3 +414,25 @@ def test_a_body_cut_upstream_is_cut_for_the_browser() -> None:
         with pytest.raises(APIConnectionError, match="cut off"):  # the WSGI server then drops the connection
             next(chunks)
         answer.body.close()
+
+
+# -- the package -----------------------------------------------------------------------------------
+
+
+def test_importing_the_client_imports_no_mount_and_no_framework() -> None:
+    code = ("import sys, stateless_client; print(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('flask', 'django', 'werkzeug') or m.startswith('stateless_client.contrib')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_public_names_are_documented() -> None:
+    import stateless_client.contrib
+    import stateless_client.contrib.flask
+
+    for module in (stateless_client.contrib, access, stateless_client.contrib.flask):
+        assert module.__doc__
+    for name in [*access.__all__, *stateless_client.contrib.flask.__all__]:
+        value = getattr(access, name, None) or getattr(stateless_client.contrib.flask, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__doc__, name

@@ -23,7 +23,7 @@ holds a thread. See docs/frontend.md.
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from flask import Blueprint, Response, request
 
@@ -46,7 +46,7 @@ def langgraph_blueprint(
     enable: Iterable[str] = (),
     disable: Iterable[str] = (),
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-    allowed_hosts: Optional[Sequence[str]] = LOCAL_HOSTS,
+    allowed_hosts: Sequence[str] | None = LOCAL_HOSTS,
     check_origin: bool = True,
 ) -> Blueprint:
     """A Blueprint serving the LangGraph API under ``url_prefix``, for the browser.

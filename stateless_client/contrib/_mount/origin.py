@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 __all__ = ["LOCAL_HOSTS", "host_allowed", "from_same_site"]
@@ -38,7 +38,7 @@ def host_allowed(host: str, allowed: Sequence[str]) -> bool:
     return False
 
 
-def from_same_site(header: Callable[[str], Optional[str]], host: str) -> bool:
+def from_same_site(header: Callable[[str], str | None], host: str) -> bool:
     """Whether the browser sent the request from a page of this site (``host``).
 
     ``Sec-Fetch-Site`` must be ``same-origin`` (or ``none``: typed by the user) when

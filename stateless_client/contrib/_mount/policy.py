@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Callable, Mapping
 
 __all__ = ["Resource", "Deny", "Filters", "Decision", "Authorize", "owner_policy", "allow_all"]
 
@@ -20,9 +20,9 @@ class Resource:
         body: the request's JSON body (``None`` for none); read it, do not change it.
     """
 
-    thread_id: Optional[str] = None
-    run_id: Optional[str] = None
-    assistant_id: Optional[str] = None
+    thread_id: str | None = None
+    run_id: str | None = None
+    assistant_id: str | None = None
     body: Any = None
 
 
@@ -53,7 +53,7 @@ class Filters:
 
 
 #: ``True``: allow; ``False``: ``Deny()`` (403); a ``Deny``; or ``Filters``.
-Decision = Union[bool, Deny, Filters]
+Decision = bool | Deny | Filters
 
 #: ``authorize(request, action, resource) -> Decision``, called once per request before
 #: anything is sent upstream; ``request`` is the framework's own request object.
@@ -67,7 +67,7 @@ def allow_all(request: Any, action: str, resource: Resource) -> Decision:
 
 
 def owner_policy(
-    get_user: Callable[[Any], Optional[str]],
+    get_user: Callable[[Any], str | None],
     *,
     key: str = "owner",
     stateless_runs: bool = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Callable, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -77,10 +77,10 @@ class MountRequest:
     method: str
     path: str
     query_string: str
-    header: Callable[[str], Optional[str]]
+    header: Callable[[str], str | None]
     host: str
     read: Callable[[int], bytes]
-    content_length: Optional[int]
+    content_length: int | None
     native: Any
 
 
@@ -91,7 +91,7 @@ class _Body:
     JS SDK then resumes, as it would from the LangGraph server itself).
     """
 
-    def __init__(self, chunks: Iterable[bytes], on_close: Optional[Callable[[], None]] = None) -> None:
+    def __init__(self, chunks: Iterable[bytes], on_close: Callable[[], None] | None = None) -> None:
         self._chunks = chunks
         self._on_close = on_close
         self._closed = False
@@ -121,15 +121,15 @@ class MountResponse:
     """
 
     status: int
-    headers: List[Tuple[str, str]]
+    headers: list[tuple[str, str]]
     body: _Body
     streaming: bool = False
 
 
-def _answer(status: int, detail: Any, extra: Sequence[Tuple[str, str]] = ()) -> MountResponse:
+def _answer(status: int, detail: Any) -> MountResponse:
+    """The mount's own answer: ``{"detail": ...}`` as the LangGraph server words its errors."""
     data = _json.encode_body({"detail": detail})
-    return MountResponse(status, [("Content-Type", _JSON), ("Cache-Control", "no-store"), *extra],
-                         _Body([data]))
+    return MountResponse(status, [("Content-Type", _JSON), ("Cache-Control", "no-store")], _Body([data]))
 
 
 class Mount:
@@ -159,7 +159,7 @@ class Mount:
         enable: Iterable[str] = (),
         disable: Iterable[str] = (),
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        allowed_hosts: Optional[Sequence[str]] = LOCAL_HOSTS,
+        allowed_hosts: Sequence[str] | None = LOCAL_HOSTS,
         check_origin: bool = True,
     ) -> None:
         enable, disable = frozenset(enable), frozenset(disable)
@@ -170,7 +170,7 @@ class Mount:
             raise ValueError(f"max_body_size must be >= 1, not {max_body_size}")
         self.client = client
         self.authorize = authorize
-        self.served: FrozenSet[str] = (DEFAULT_ACTIONS | enable) - disable
+        self.served: frozenset[str] = (DEFAULT_ACTIONS | enable) - disable
         self.max_body_size = max_body_size
         self.allowed_hosts = None if allowed_hosts is None else tuple(allowed_hosts)
         self.check_origin = check_origin
@@ -214,7 +214,7 @@ class Mount:
             return _answer(413, f"Request body larger than {self.max_body_size} bytes")
         if request.method in ("GET", "HEAD") or declared == 0:
             return NO_BODY
-        parts: List[bytes] = []
+        parts: list[bytes] = []
         size = 0
         while True:
             chunk = request.read(min(_READ_SIZE, self.max_body_size + 1 - size))
@@ -328,8 +328,8 @@ class Mount:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def _response_headers(self, response: requests.Response) -> List[Tuple[str, str]]:
-        headers: List[Tuple[str, str]] = []
+    def _response_headers(self, response: requests.Response) -> list[tuple[str, str]]:
+        headers: list[tuple[str, str]] = []
         for name in _RETURNED:
             value = response.headers.get(name)
             if value is not None:
@@ -342,7 +342,7 @@ class Mount:
                     headers.append((name, local))
         return headers
 
-    def _api_path(self, location: str) -> Optional[str]:
+    def _api_path(self, location: str) -> str | None:
         """An upstream ``Location`` as an API path (``/threads/t/runs/r/stream``), or ``None``
         when it leads elsewhere.
 
@@ -386,10 +386,10 @@ class Mount:
 _MISSING = object()
 
 
-def _secrets(transport: Transport) -> Tuple[str, ...]:
+def _secrets(transport: Transport) -> tuple[str, ...]:
     """What must never reach a browser: the key, the server's URL and host name."""
     parts = urlsplit(transport.base_url)
-    found: List[str] = [transport.base_url, parts.netloc]
+    found: list[str] = [transport.base_url, parts.netloc]
     if parts.hostname:
         found.append(parts.hostname)
     key = transport.options().headers.get("x-api-key")

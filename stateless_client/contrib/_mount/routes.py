@@ -8,7 +8,6 @@ endpoint of the LangGraph server.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple
 
 __all__ = ["ACTIONS", "DEFAULT_ACTIONS", "Route", "RouteMatch", "match"]
 
@@ -19,7 +18,7 @@ class Route:
 
     action: str
     method: str
-    template: Tuple[str, ...]
+    template: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,14 +26,14 @@ class RouteMatch:
     """A request matched to a route: its action and the IDs in its path."""
 
     route: Route
-    ids: Dict[str, str]
+    ids: dict[str, str]
 
     @property
     def action(self) -> str:
         """The route's action, e.g. ``"threads.get"``."""
         return self.route.action
 
-    def upstream_segments(self) -> Tuple[str, ...]:
+    def upstream_segments(self) -> tuple[str, ...]:
         """The path's segments, IDs filled in (unquoted: the caller quotes each)."""
         return tuple(self.ids[part[1:-1]] if part.startswith("{") else part for part in self.route.template)
 
@@ -48,7 +47,7 @@ _R = "threads/{thread}/runs/{run}"
 _A = "assistants/{assistant}"
 
 #: Every route a mount knows, in match order. What the JS SDK's ``Client`` and ``useStream`` use.
-ROUTES: Tuple[Route, ...] = (
+ROUTES: tuple[Route, ...] = (
     _route("threads.create", "POST", "threads"),
     _route("threads.search", "POST", "threads/search"),
     _route("threads.count", "POST", "threads/count"),
@@ -91,12 +90,12 @@ ROUTES: Tuple[Route, ...] = (
 )
 
 #: Every action name a mount knows.
-ACTIONS: FrozenSet[str] = frozenset(route.action for route in ROUTES)
+ACTIONS: frozenset[str] = frozenset(route.action for route in ROUTES)
 
 #: The actions served unless the app enables more: what ``useStream`` and the SDK's
 #: ``Client`` need for a chat (threads, their state and history, runs, assistants read-only,
 #: the thread-stream protocol).
-DEFAULT_ACTIONS: FrozenSet[str] = frozenset({
+DEFAULT_ACTIONS: frozenset[str] = frozenset({
     "threads.create", "threads.search", "threads.get", "threads.update", "threads.delete",
     "threads.state.get", "threads.state.update", "threads.history", "threads.commands", "threads.stream",
     "runs.create", "runs.stream", "runs.wait", "runs.list", "runs.get", "runs.cancel", "runs.join",
@@ -104,12 +103,12 @@ DEFAULT_ACTIONS: FrozenSet[str] = frozenset({
     "assistants.search", "assistants.get", "assistants.graph", "assistants.schemas", "assistants.subgraphs",
 })
 
-_BY_LENGTH: Dict[int, Tuple[Route, ...]] = {}
+_BY_LENGTH: dict[int, tuple[Route, ...]] = {}
 for _each in ROUTES:
     _BY_LENGTH[len(_each.template)] = (*_BY_LENGTH.get(len(_each.template), ()), _each)
 
 
-def match(method: str, segments: Tuple[str, ...], served: FrozenSet[str]) -> Optional[RouteMatch]:
+def match(method: str, segments: tuple[str, ...], served: frozenset[str]) -> RouteMatch | None:
     """The route of ``method`` and the path's (unquoted) ``segments`` among ``served`` actions.
 
     A literal segment wins over an ID (``threads/search`` is not thread ``search``). An ID
@@ -118,7 +117,7 @@ def match(method: str, segments: Tuple[str, ...], served: FrozenSet[str]) -> Opt
     for route in _BY_LENGTH.get(len(segments), ()):
         if route.method != method or route.action not in served:
             continue
-        ids: Dict[str, str] = {}
+        ids: dict[str, str] = {}
         for part, given in zip(route.template, segments, strict=True):
             if part.startswith("{"):
                 if given in ("", ".", ".."):
