@@ -3,12 +3,13 @@ ALLOWED_HOSTS as a real project has them, users in an sqlite file, and the LangG
 under ``/api/langgraph/``. The test runs it in a process of its own (Django's settings are
 global to a process, and tests/test_web_examples.py configures the example's)::
 
-    python -m tests.django_mount_app wsgi|asgi DB_PATH LANGGRAPH_URL API_KEY
+    python -m tests.django_mount_app wsgi|asgi DB_PATH LANGGRAPH_URL API_KEY [csrf-exempt] [gzip]
 
 It creates the tables and the users ``alice`` and ``bob`` (password: ``PASSWORD``), binds a free
 port on 127.0.0.1, prints ``READY <port>``, and serves with waitress (WSGI) or uvicorn (ASGI)
 until it is terminated. ``POST /login/`` logs a user in (a CSRF-protected form, as Django's
-own login view is); ``GET /login/`` sets the ``csrftoken`` cookie.
+own login view is); ``GET /login/`` sets the ``csrftoken`` cookie. ``csrf-exempt`` mounts with
+``langgraph_urls(client, csrf_exempt=True)``; ``gzip`` adds Django's ``GZipMiddleware``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ PASSWORD = "not-a-real-password"
 USERS = ("alice", "bob")
 
 
-def configure(db_path: str) -> None:
+def configure(db_path: str, *, gzip: bool = False) -> None:
     """Django's settings for this project, then ``django.setup()``."""
     import django
     from django.conf import settings
@@ -33,6 +34,7 @@ def configure(db_path: str) -> None:
         ALLOWED_HOSTS=["127.0.0.1", "localhost"],
         INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "django.contrib.sessions"],
         MIDDLEWARE=[
+            *(["django.middleware.gzip.GZipMiddleware"] if gzip else []),
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",  # ALLOWED_HOSTS: another Host is a 400
             "django.middleware.csrf.CsrfViewMiddleware",
@@ -56,7 +58,7 @@ def create_users() -> None:
         User.objects.create_user(name, password=PASSWORD)
 
 
-def urls(langgraph_url: str, api_key: str) -> list[Any]:
+def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list[Any]:
     """The project's URL patterns: the login view and the mount."""
     from django.contrib.auth import authenticate, login
     from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -77,7 +79,8 @@ def urls(langgraph_url: str, api_key: str) -> list[Any]:
         return JsonResponse({"id": str(user.pk)})
 
     client = get_client(url=langgraph_url, api_key=api_key)
-    return [path("login/", login_view), path("api/langgraph/", include(langgraph_urls(client)))]
+    mount = langgraph_urls(client, csrf_exempt=csrf_exempt)
+    return [path("login/", login_view), path("api/langgraph/", include(mount))]
 
 
 def serve(kind: str, application: Any) -> None:
@@ -103,11 +106,11 @@ def serve(kind: str, application: Any) -> None:
 
 
 def main(argv: list[str]) -> None:
-    kind, db_path, langgraph_url, api_key = argv
-    configure(db_path)
+    kind, db_path, langgraph_url, api_key, *options = argv
+    configure(db_path, gzip="gzip" in options)
     create_users()
     global urlpatterns
-    urlpatterns = urls(langgraph_url, api_key)
+    urlpatterns = urls(langgraph_url, api_key, csrf_exempt="csrf-exempt" in options)
     if kind == "wsgi":
         from django.core.wsgi import get_wsgi_application
 

@@ -21,6 +21,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 import pytest
@@ -115,12 +116,12 @@ class Browser:
         return str(made.json()["thread_id"])
 
 
-def _serve(kind: str, db: Path, server: LocalServer, log: Path) -> Iterator[str]:
-    """Run tests/django_mount_app.py under ``kind`` and yield its URL."""
+def _serve(kind: str, db: Path, server: LocalServer, log: Path, *options: str) -> Iterator[str]:
+    """Run tests/django_mount_app.py under ``kind`` (with its ``options``) and yield its URL."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.django_mount_app", kind, str(db), server.url, API_KEY],
+            [sys.executable, "-m", "tests.django_mount_app", kind, str(db), server.url, API_KEY, *options],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=out, start_new_session=True,
         )
     assert process.stdout is not None
@@ -170,6 +171,16 @@ def _no_response_shows_the_key(request: pytest.FixtureRequest) -> Iterator[None]
         shown = [seen for seen in site.seen if API_KEY.encode() in seen]
         site.seen.clear()
         assert not shown, shown
+
+
+@pytest.fixture(scope="module")
+def exempt_site(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path]]:
+    """The project under waitress with ``langgraph_urls(client, csrf_exempt=True)`` and
+    ``GZipMiddleware``; and its log."""
+    directory = tmp_path_factory.mktemp("django-exempt")
+    log = directory / "server.log"
+    for url in _serve("wsgi", directory / "db.sqlite3", server, log, "csrf-exempt", "gzip"):
+        yield Site("wsgi", url), log
 
 
 def _tagged(client: Client, tag: dict[str, str]) -> list[Any]:
@@ -395,3 +406,49 @@ def test_this_client_through_the_mount_streams_joins_and_reads_history(alice: Br
             texts = [str(message.text) for message in streamed.messages]
         assert texts == ["Hello Bagatur! Nice to meet you."]
         assert client.threads.get(streamed.thread_id).metadata["owner"] == alice.user_id
+
+
+# --- Without Django's CSRF check.
+
+
+def test_a_mount_exempt_from_csrf_checks_the_origin_itself(exempt_site: tuple[Site, Path], client: Client) -> None:
+    site, _ = exempt_site
+    alice = site.browser("alice")
+    tag = {"test_tag": uuid.uuid4().hex}
+    for cross_site in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "http://evil.example"}):
+        refused = alice.call("POST", "/threads", json={"metadata": tag}, csrf=False, headers=cross_site)
+        assert refused.status_code == 403 and refused.json() == {"detail": "Cross-site request refused"}
+    assert _tagged(client, tag) == []
+    # From the app's own page, no token needed.
+    made = alice.call("POST", "/threads", json={"metadata": tag}, csrf=False)
+    assert made.status_code == 200, made.text
+    assert client.threads.get(made.json()["thread_id"]).metadata["owner"] == alice.user_id
+    shown = [seen for seen in site.seen if API_KEY.encode() in seen]
+    assert not shown
+
+
+def test_gzip_middleware_is_warned_about(exempt_site: tuple[Site, Path]) -> None:
+    _, log = exempt_site
+    assert "GZipMiddleware holds the LangGraph mount's event streams back" in log.read_text()
+
+
+# --- The module itself.
+
+
+def test_user_id_is_the_logged_in_users_primary_key() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from stateless_client.contrib.django import user_id
+
+    assert user_id(SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=42))) == "42"
+    assert user_id(SimpleNamespace(user=SimpleNamespace(is_authenticated=False, pk=None))) is None
+    with pytest.raises(ImproperlyConfigured, match="AuthenticationMiddleware"):
+        user_id(SimpleNamespace())  # no django.contrib.auth middleware
+
+
+def test_the_public_names_are_documented() -> None:
+    import stateless_client.contrib.django as module
+
+    assert module.__doc__
+    for name in module.__all__:
+        assert getattr(module, name).__doc__, name

@@ -22,7 +22,7 @@ event loop as each chunk comes, never buffered). See docs/frontend.md, "Django".
 from __future__ import annotations
 
 import logging
-from typing import Any, AsyncIterator, Callable, Iterable, List, Optional
+from typing import Any, AsyncIterator, Callable, Iterable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
@@ -43,7 +43,7 @@ _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _GZIP_MIDDLEWARE = "django.middleware.gzip.GZipMiddleware"
 
 
-def user_id(request: HttpRequest) -> Optional[str]:
+def user_id(request: HttpRequest) -> str | None:
     """The logged-in user's primary key as a string (``None`` when anonymous): the owner that
     ``langgraph_urls``'s default policy writes into the threads' metadata.
 
@@ -63,13 +63,13 @@ def user_id(request: HttpRequest) -> Optional[str]:
 def langgraph_urls(
     client: Client,
     *,
-    authorize: Optional[Authorize] = None,
+    authorize: Authorize | None = None,
     enable: Iterable[str] = (),
     disable: Iterable[str] = (),
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     csrf_exempt: bool = False,
     name: str = "langgraph",
-) -> List[URLPattern]:
+) -> list[URLPattern]:
     """URL patterns serving the LangGraph API, for ``path("api/langgraph/", include(...))``.
 
     Args:
@@ -135,7 +135,7 @@ def langgraph_urls(
 def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
     length = request.META.get("CONTENT_LENGTH")
     try:
-        content_length: Optional[int] = int(length) if length else None
+        content_length: int | None = int(length) if length else None
     except ValueError:
         content_length = None
     return MountRequest(
