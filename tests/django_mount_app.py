@@ -10,16 +10,19 @@ port on 127.0.0.1, prints ``READY <port>``, and serves with waitress (WSGI) or u
 until it is terminated. ``POST /login/`` logs a user in (a CSRF-protected form, as Django's
 own login view is); ``GET /login/`` sets the ``csrftoken`` cookie. ``csrf-exempt`` mounts with
 ``langgraph_urls(client, csrf_exempt=True)``; ``gzip`` adds Django's ``GZipMiddleware``.
+``GET /databases/`` says how many database connections are open.
 """
 
 from __future__ import annotations
 
 import socket
 import sys
+import weakref
 from typing import Any
 
 PASSWORD = "not-a-real-password"
 USERS = ("alice", "bob")
+_databases: weakref.WeakSet[Any] = weakref.WeakSet()  # every thread's connection wrapper, as it connects
 
 
 def configure(db_path: str, *, gzip: bool = False) -> None:
@@ -46,16 +49,21 @@ def configure(db_path: str, *, gzip: bool = False) -> None:
         LOGGING_CONFIG=None,
     )
     django.setup()
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(lambda sender, connection, **kwargs: _databases.add(connection), weak=False)
 
 
 def create_users() -> None:
     """The tables, and the users of ``USERS``."""
     from django.contrib.auth.models import User
     from django.core.management import call_command
+    from django.db import connections
 
     call_command("migrate", verbosity=0, interactive=False)
     for name in USERS:
         User.objects.create_user(name, password=PASSWORD)
+    connections.close_all()  # this thread serves no request
 
 
 def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list[Any]:
@@ -78,9 +86,13 @@ def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list
         login(request, user)
         return JsonResponse({"id": str(user.pk)})
 
+    def open_databases(request: HttpRequest) -> HttpResponse:
+        """How many database connections are open now, in every thread (this view uses none)."""
+        return JsonResponse({"open": sum(wrapper.connection is not None for wrapper in list(_databases))})
+
     client = get_client(url=langgraph_url, api_key=api_key)
     mount = langgraph_urls(client, csrf_exempt=csrf_exempt)
-    return [path("login/", login_view), path("api/langgraph/", include(mount))]
+    return [path("login/", login_view), path("databases/", open_databases), path("api/langgraph/", include(mount))]
 
 
 def serve(kind: str, application: Any) -> None:

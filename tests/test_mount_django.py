@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -353,7 +354,9 @@ def test_the_api_key_reaches_no_browser(alice: Browser, bob: Browser, site: Site
 def test_the_browser_leaving_cancels_the_run(alice: Browser, client: Client) -> None:
     thread_id = alice.thread()
     body = {"assistant_id": "slow_tokens", "stream_mode": "messages-tuple",
-            "input": {"messages": [{"role": "user", "content": "word " * 200}]}}  # 20 s of tokens
+            # 6 s of tokens: long enough to leave in the middle, short enough that the graph's
+            # node, which goes on in langgraph dev's thread after the run is cancelled, soon ends.
+            "input": {"messages": [{"role": "user", "content": "word " * 60}]}}
     with alice.stream(f"/threads/{thread_id}/runs/stream", body) as response:
         seen = 0
         for event in decode(alice.chunks(response)):
@@ -452,3 +455,29 @@ def test_the_public_names_are_documented() -> None:
     assert module.__doc__
     for name in module.__all__:
         assert getattr(module, name).__doc__, name
+
+
+def test_an_open_stream_holds_no_database_connection(site: Site, alice: Browser, client: Client) -> None:
+    """Logging the user in took a connection in the request's thread; a stream lasts as long as
+    its run, and 3 open streams must not hold 3 of the database's connections meanwhile."""
+    threads = [alice.thread() for _ in range(3)]
+    body = {"assistant_id": "slow_tokens", "stream_mode": "messages-tuple",
+            # 6 s of tokens: long enough to leave in the middle, short enough that the graph's
+            # node, which goes on in langgraph dev's thread after the run is cancelled, soon ends.
+            "input": {"messages": [{"role": "user", "content": "word " * 60}]}}
+
+    def first_token(thread_id: str) -> requests.Response:
+        response = alice.stream(f"/threads/{thread_id}/runs/stream", body)
+        for event in decode(alice.chunks(response)):
+            if event.event == "messages":
+                return response
+        raise AssertionError("no token")
+
+    with ThreadPoolExecutor(3) as pool:  # under WSGI, the headers come with a run's first event
+        streams = list(pool.map(first_token, threads))
+    try:
+        assert requests.get(f"{site.url}/databases/", timeout=BOUND).json() == {"open": 0}
+    finally:
+        for response in streams:
+            response.close()
+    assert [settled_status(client, thread_id, seconds=BOUND) for thread_id in threads] == ["interrupted"] * 3

@@ -22,7 +22,7 @@ event loop as each chunk comes, never buffered). See docs/frontend.md, "Django".
 from __future__ import annotations
 
 import logging
-from typing import Any, AsyncIterator, Callable, Iterable
+from typing import Any, AsyncIterator, Callable, Iterable, Iterator
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
@@ -41,6 +41,8 @@ logger = logging.getLogger("stateless_client.contrib")
 
 _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _GZIP_MIDDLEWARE = "django.middleware.gzip.GZipMiddleware"
+# Besides event streams, the answers that last as long as a run: runs.wait and runs.join.
+_WAITS = ("/wait", "/join")
 
 
 def user_id(request: HttpRequest) -> str | None:
@@ -120,8 +122,15 @@ def langgraph_urls(
         # request), so ``authorize`` may use the ORM, and the upstream call blocks no event loop.
         answer = mount.handle(_mount_request(request, rest))
         # Django reads a plain iterator whole before sending it under ASGI, and an async one
-        # whole under WSGI: each gets the kind it streams.
-        body: Any = _aiter(answer) if isinstance(request, ASGIRequest) else answer.body
+        # whole under WSGI: each gets the kind it streams. Under ASGI, Django has closed the
+        # request's database connections by the time it sends the body (the thread it gave the
+        # view is gone: tests/test_mount_django.py checks); under WSGI the server's thread would
+        # keep them open for as long as a stream or a wait lasts.
+        body: Any = answer.body
+        if isinstance(request, ASGIRequest):
+            body = _aiter(answer)
+        elif answer.streaming or rest.rstrip("/").endswith(_WAITS):
+            body = _Released(answer)
         response = StreamingHttpResponse(body, status=answer.status)
         del response["Content-Type"]  # the upstream one, if any, is among the answer's headers
         for header, value in answer.headers:
@@ -148,6 +157,33 @@ def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
         content_length=content_length,
         native=request,
     )
+
+
+def _release_database() -> None:
+    """Close this thread's database connections that no transaction holds, as Django does at
+    the end of a request: a stream or a wait lasts as long as a run, and should not hold a
+    connection (and a database's connection slot) meanwhile. The next use reconnects."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+class _Released:
+    """A WSGI body that releases the database (``_release_database``) before its first chunk,
+    in the request's own thread, once the middleware is done with the response."""
+
+    def __init__(self, answer: MountResponse) -> None:
+        self._body = answer.body
+
+    def __iter__(self) -> Iterator[bytes]:
+        _release_database()
+        yield from self._body
+
+    def close(self) -> None:
+        """Close the body (the WSGI server calls it, through Django's response)."""
+        self._body.close()
 
 
 async def _aiter(answer: MountResponse) -> AsyncIterator[bytes]:
