@@ -188,6 +188,15 @@ def test_authorize_sees_the_action_and_resource_and_can_deny() -> None:
     ]
 
 
+@pytest.mark.parametrize("path", ["threads/t1/runs", "threads/t1/runs/stream", "runs/wait"])
+def test_a_run_with_a_webhook_is_refused(path: str) -> None:
+    with ScriptedServer() as upstream:
+        body = _json_body({"assistant_id": "a", "webhook": "http://10.0.0.1/admin"})
+        answer = _mount(upstream.url).handle(_request("POST", path, body))
+        assert (answer.status, _detail(answer)) == (400, "A run started through the mount cannot have a webhook")
+    assert upstream.requests == []
+
+
 def test_a_decision_of_another_type_is_an_error_of_the_app() -> None:
     mount = _mount("http://127.0.0.1:9", authorize=lambda request, action, resource: "yes")
     with pytest.raises(TypeError, match="'yes'"):

@@ -25,6 +25,7 @@ from stateless_client.contrib.access import allow_all, owner_policy
 from stateless_client.sse import decode
 
 from .helpers import settled_status
+from .loopback import ScriptedServer, json_answer
 from .mount_app import SENTINEL_KEY, USER_HEADER, make_app, serve, user_of
 
 BOUND = 20.0  # seconds: how long anything may take before the test fails rather than hangs
@@ -262,11 +263,18 @@ def test_a_body_over_the_limit_is_413(server: LocalServer) -> None:
         assert (too_big.status_code, too_big.json()) == (413, {"detail": "Request body larger than 1000 bytes"})
 
 
-def test_the_browsers_credentials_are_not_what_reaches_the_server(alice: Browser) -> None:
-    # The mount ignores them (the unit tests check the upstream request); here: still served.
-    answer = alice.call("POST", "/threads", json={}, headers={"x-api-key": "browser", "Authorization": "Bearer b",
-                                                             "Cookie": "session=1"})
-    assert answer.status_code == 200
+def test_the_browsers_credentials_stay_in_the_app_and_the_key_is_added() -> None:
+    with ScriptedServer(json_answer({"thread_id": "t1", "metadata": {}})) as upstream, \
+            serve(make_app(upstream.url, authorize=allow_all)) as url:
+        answer = requests.post(f"{url}/langgraph/threads?x=1", json={"metadata": {}}, timeout=BOUND, headers={
+            "x-api-key": "browser", "Authorization": "Bearer b", "Cookie": "session=1", "X-Test-User": "u"})
+        assert answer.status_code == 200
+        assert "set-cookie" not in answer.headers
+    (sent,) = upstream.requests
+    assert (sent.method, sent.target) == ("POST", "/threads?x=1")
+    headers = {name.lower(): value for name, value in sent.headers.items()}
+    assert headers["x-api-key"] == SENTINEL_KEY
+    assert not {"authorization", "cookie", "x-test-user"} & set(headers)
 
 
 @pytest.mark.parametrize("body", [{"assistant_id": "no-such", "input": {}},

@@ -53,6 +53,7 @@ _REWRITTEN = ("content-location", "location")
 _JSON = "application/json"
 # The actions that start a run which ends when the browser leaves before the end.
 _STARTS_RUN = frozenset({"runs.stream", "runs.wait"})
+_RUN_BODIES = frozenset({"runs.create", "runs.stream", "runs.wait"})
 # Thread-scoped actions that ``Filters`` do not check against the thread: creating one.
 _UNCHECKED = frozenset({"threads.create", "threads.search", "threads.count"})
 # The thread-stream protocol's actions, which may name a thread that does not exist yet.
@@ -233,6 +234,10 @@ class Mount:
             return _answer(400, "Request body is not JSON")
 
     def _authorized(self, request: MountRequest, found: RouteMatch, body: Any) -> MountResponse:
+        if found.action in _RUN_BODIES and isinstance(body, dict) and body.get("webhook") is not None:
+            # The LangGraph server would POST the run's result to any URL a page names: to a
+            # service inside your network, say.
+            return _answer(400, "A run started through the mount cannot have a webhook")
         ids = found.ids
         assistant = ids.get("assistant")
         if assistant is None and isinstance(body, dict) and isinstance(body.get("assistant_id"), str):
