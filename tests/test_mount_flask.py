@@ -25,7 +25,7 @@ from stateless_client.contrib.access import allow_all, owner_policy
 from stateless_client.sse import decode
 
 from .helpers import settled_status
-from .loopback import ScriptedServer, json_answer
+from .loopback import Connection, ScriptedServer, json_answer, sse
 from .mount_app import SENTINEL_KEY, USER_HEADER, make_app, serve, user_of
 
 BOUND = 20.0  # seconds: how long anything may take before the test fails rather than hangs
@@ -230,20 +230,22 @@ def test_an_action_the_app_enables_is_served(server: LocalServer) -> None:
 # -- browser safety ------------------------------------------------------------------------------
 
 
-def test_a_cross_site_write_is_refused(alice: Browser, client: Client) -> None:
+def test_a_cross_site_request_is_refused(alice: Browser, client: Client) -> None:
     thread_id = _thread(alice)
     for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
                     {"Sec-Fetch-Site": "same-site"}, {"Origin": "null"}):
         for method, path, body in (("POST", "/threads", {}), ("DELETE", f"/threads/{thread_id}", None),
-                                   ("POST", f"/threads/{thread_id}/runs", {"assistant_id": "agent"})):
+                                   ("POST", f"/threads/{thread_id}/runs", {"assistant_id": "agent"}),
+                                   ("GET", f"/threads/{thread_id}", None)):
             answer = alice.call(method, path, json=body, headers=headers)
             assert (answer.status_code, answer.json()) == (403, {"detail": "Cross-site request refused"})
     assert client.runs.list(thread_id) == []
     assert client.threads.get(thread_id).thread_id == thread_id
 
 
-def test_a_write_from_the_apps_own_page_is_served(alice: Browser) -> None:
+def test_a_request_from_the_apps_own_page_is_served(alice: Browser) -> None:
     host = alice.api.split("/")[2]
+    assert alice.call("POST", "/threads/search", json={}, headers={"Sec-Fetch-Site": "same-origin"}).ok
     answer = alice.call("POST", "/threads", json={},
                         headers={"Origin": f"http://{host}", "Sec-Fetch-Site": "same-origin"})
     assert answer.status_code == 200, answer.text
@@ -275,6 +277,22 @@ def test_the_browsers_credentials_stay_in_the_app_and_the_key_is_added() -> None
     headers = {name.lower(): value for name, value in sent.headers.items()}
     assert headers["x-api-key"] == SENTINEL_KEY
     assert not {"authorization", "cookie", "x-test-user"} & set(headers)
+
+
+def test_a_stream_cut_upstream_is_cut_for_the_browser_not_ended() -> None:
+    def cut(conn: Connection) -> None:
+        conn.head(headers={"content-location": "/threads/t1/runs/r1"})
+        conn.chunk(sse("values", {"i": 0}))
+        conn.reset()
+
+    with ScriptedServer(cut) as upstream, serve(make_app(upstream.url, authorize=allow_all)) as url:
+        response = requests.get(f"{url}/langgraph/threads/t1/runs/r1/stream", stream=True, timeout=BOUND)
+        received = b""
+        # A clean end would tell the JS SDK the run's stream is over; a cut one makes it resume.
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            for chunk in response.iter_content(chunk_size=None):
+                received += chunk
+        assert received == sse("values", {"i": 0})
 
 
 @pytest.mark.parametrize("body", [{"assistant_id": "no-such", "input": {}},

@@ -64,7 +64,7 @@ def langgraph_blueprint(
         allowed_hosts: the ``Host`` names served (``.example.com`` for a domain and its
             subdomains, ``*`` for any); default ``localhost``, ``127.0.0.1``, ``[::1]``.
             ``None`` when Flask's ``TRUSTED_HOSTS`` config checks the host instead.
-        check_origin: refuse writes that the browser says come from another site (403).
+        check_origin: refuse requests that the browser says come from another site (403).
             Flask has no CSRF protection of its own; turn this off only when another check
             (Flask-WTF's ``CSRFProtect``, the token sent in the JS SDK's ``defaultHeaders``)
             covers the mount.

@@ -145,8 +145,9 @@ class Mount:
         max_body_size: the largest request body, in bytes; a larger one is 413.
         allowed_hosts: the ``Host`` names answered (``.example.com``: and subdomains; ``*``:
             any); ``None`` when the framework checks the host itself. Default: this machine.
-        check_origin: refuse a write (any method but ``GET``) that a browser says came from
-            another site (403); turn off only when the framework's CSRF check covers the mount.
+        check_origin: refuse a request that a browser says came from another site (403): a
+            write is CSRF, and a read (a join with ``cancel_on_disconnect``) can act too; turn
+            off only when the framework's CSRF check covers the mount.
 
     Raises:
         ValueError: an unknown action in ``enable`` or ``disable``, or ``max_body_size < 1``.
@@ -187,7 +188,7 @@ class Mount:
         found = match(request.method, tuple(request.path.strip("/").split("/")), self.served)
         if found is None:
             return _answer(404, "Not Found")
-        if self.check_origin and request.method != "GET" and not from_same_site(request.header, request.host):
+        if self.check_origin and not from_same_site(request.header, request.host):
             return _answer(403, "Cross-site request refused")
         body = self._read_body(request)
         if isinstance(body, MountResponse):
