@@ -312,6 +312,19 @@ def test_a_write_needs_the_csrf_token(alice: Browser, client: Client) -> None:
     assert [thread.thread_id for thread in _tagged(client, tag)] == [made.json()["thread_id"]]
 
 
+def test_a_cross_site_request_is_refused_reads_too(alice: Browser, client: Client) -> None:
+    """Django's CSRF check covers writes; the mount's own covers reads as well (a dropped
+    cross-site join could act on a run)."""
+    thread_id = alice.thread()
+    for cross_site in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"},
+                       {"Origin": "http://evil.example"}):
+        for method, path in [("GET", f"/threads/{thread_id}"), ("GET", f"/threads/{thread_id}/history")]:
+            refused = alice.call(method, path, headers=cross_site)
+            assert refused.status_code == 403, (cross_site, path, refused.text)
+            assert refused.json() == {"detail": "Cross-site request refused"}
+    assert alice.call("GET", f"/threads/{thread_id}").status_code == 200  # from the app's own page
+
+
 def test_another_host_is_refused_by_allowed_hosts(alice: Browser, client: Client) -> None:
     """DNS rebinding: a page of evil.example, its name resolving to this app's address."""
     tag = {"test_tag": uuid.uuid4().hex}

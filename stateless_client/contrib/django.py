@@ -2,7 +2,7 @@
 
 The official JS SDK (``@langchain/langgraph-sdk``) and React's ``useStream`` point their
 ``apiUrl`` at the mount; each request is checked (Django's ``ALLOWED_HOSTS``, Django's CSRF
-middleware for writes, the body size, ``authorize``) and relayed with the app's
+middleware for writes, same site for all, the body size, ``authorize``) and relayed with the app's
 ``stateless_client.Client``. By default each logged-in user (``request.user``) sees and touches
 only the threads they made through the mount::
 
@@ -39,7 +39,6 @@ __all__ = ["langgraph_urls", "user_id"]
 
 logger = logging.getLogger("stateless_client.contrib")
 
-_CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _GZIP_MIDDLEWARE = "django.middleware.gzip.GZipMiddleware"
 # Besides event streams, the answers that last as long as a run: runs.wait and runs.join.
 _WAITS = ("/wait", "/join")
@@ -70,6 +69,7 @@ def langgraph_urls(
     disable: Iterable[str] = (),
     max_body_size: int = DEFAULT_MAX_BODY_SIZE,
     csrf_exempt: bool = False,
+    check_origin: bool = True,
     name: str = "langgraph",
 ) -> list[URLPattern]:
     """URL patterns serving the LangGraph API, for ``path("api/langgraph/", include(...))``.
@@ -86,10 +86,14 @@ def langgraph_urls(
         disable: default actions not to serve.
         max_body_size: the largest request body in bytes (default 1 MiB); larger is 413.
             The mount reads the body itself, so ``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not apply.
-        csrf_exempt: leave the mount out of Django's CSRF protection; writes are then checked
-            by the browser's ``Sec-Fetch-Site``/``Origin`` alone (as when ``MIDDLEWARE`` has no
-            ``CsrfViewMiddleware``). By default the JS SDK must send the token: ``new
+        csrf_exempt: leave the mount out of Django's CSRF protection, writes then being checked
+            by ``check_origin`` alone. By default the JS SDK must send the token: ``new
             Client({apiUrl, defaultHeaders: {"X-CSRFToken": <the csrftoken cookie>}})``.
+        check_origin: refuse any request, reads too, that the browser says comes from another
+            site (``Sec-Fetch-Site``, ``Origin`` against the ``Host``; 403). Django's CSRF
+            check covers writes only, and a read can act (a join asked with
+            ``cancel_on_disconnect`` cancels the run when dropped). Turn it off only for a
+            frontend on another origin (in ``CSRF_TRUSTED_ORIGINS``).
         name: the URL pattern's name.
 
     The ``Host`` is checked by Django (``ALLOWED_HOSTS``, through ``request.get_host()``).
@@ -99,9 +103,7 @@ def langgraph_urls(
     """
     from django.conf import settings  # not at the top: a lazy object pytest's doctest finder would touch
 
-    middleware = getattr(settings, "MIDDLEWARE", ())
-    csrf_checked = not csrf_exempt and _CSRF_MIDDLEWARE in middleware
-    if _GZIP_MIDDLEWARE in middleware:
+    if _GZIP_MIDDLEWARE in getattr(settings, "MIDDLEWARE", ()):
         logger.warning(
             "GZipMiddleware holds the LangGraph mount's event streams back under WSGI (it flushes only "
             "full blocks): leave text/event-stream responses uncompressed (docs/frontend.md, Django)"
@@ -113,8 +115,7 @@ def langgraph_urls(
         disable=disable,
         max_body_size=max_body_size,
         allowed_hosts=None,  # Django's ALLOWED_HOSTS, checked by request.get_host()
-        # Django's CSRF check covers Origin as well as the token, and knows CSRF_TRUSTED_ORIGINS.
-        check_origin=not csrf_checked,
+        check_origin=check_origin,
     )
 
     def relay(request: HttpRequest, rest: str) -> StreamingHttpResponse:
