@@ -494,3 +494,35 @@ def test_an_open_stream_holds_no_database_connection(site: Site, alice: Browser,
         for response in streams:
             response.close()
     assert [settled_status(client, thread_id, seconds=BOUND) for thread_id in threads] == ["interrupted"] * 3
+
+
+# --- The real JS SDK (npm), when the JS tests' tools are there (tests/node.py, tests/js).
+
+
+def test_the_js_sdk_through_the_mount_with_the_csrf_token_in_its_default_headers(
+    alice: Browser, client: Client, tmp_path: Path
+) -> None:
+    """The SDK's ``Client`` in Node, given the session cookie and the ``csrftoken`` cookie's
+    value as ``X-CSRFToken`` in ``defaultHeaders`` as docs/frontend.md says: a thread, a run
+    streamed token by token, a join, the history and a cancel; without the token its first
+    write is Django's 403."""
+    node = pytest.importorskip("tests.node", reason="the JS tests' tools (tests/node.py) are not here")
+    try:
+        node.node_modules()
+    except node.NodeMissing as missing:
+        pytest.skip(str(missing))
+    cookies = "; ".join(f"{name}={value}" for name, value in alice.session.cookies.items())
+    options = {"apiUrl": alice.site.url + PREFIX, "words": ["one", "two", "three"]}
+    with pytest.raises(AssertionError, match="HTTP 403"):
+        node.run_node("tour", {**options, "headers": {"Cookie": cookies}})
+
+    traffic = tmp_path / "traffic.jsonl"
+    headers = {"Cookie": cookies, "X-CSRFToken": alice.session.cookies["csrftoken"]}
+    done = node.run_node("tour", {**options, "headers": headers, "traffic": str(traffic)})
+    assert client.threads.get(done["threadId"]).metadata["owner"] == alice.user_id
+    assert [token["text"] for token in done["stream"]["tokens"]] == ["one", " ", "two", " ", "three"]
+    assert (done["runStatus"], done["joinedRunStatus"]) == ("success", "success")
+    assert done["history"][0]["messages"] == 4
+    assert done["cancel"]["after"] == "interrupted"
+    assert traffic.read_text().count('"status"') > 10  # every response the SDK got, recorded
+    assert API_KEY not in traffic.read_text()
