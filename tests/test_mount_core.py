@@ -343,10 +343,10 @@ def test_an_unreachable_server_is_502() -> None:
 def _run_stream(events: int, hold: list[Connection]) -> Callable[[Connection], None]:
     """A stream of ``events`` events that then stays open until the mount closes it."""
     def handler(conn: Connection) -> None:
+        hold.append(conn)  # before the first byte: the mount may read it at once
         conn.head(headers={"content-location": "/threads/t1/runs/r1"})
         for index in range(events):
             conn.chunk(sse("values", {"i": index}))
-        hold.append(conn)
         conn.wait_for_client_close()
 
     return handler
@@ -395,9 +395,9 @@ def test_each_upstream_chunk_is_passed_on_as_it_comes() -> None:
     hold: list[Connection] = []
 
     def handler(conn: Connection) -> None:
+        hold.append(conn)
         conn.head()
         conn.chunk(b": heartbeat\n\n")
-        hold.append(conn)
         conn.wait_for_client_close()
 
     with ScriptedServer(handler) as upstream:
