@@ -3,13 +3,14 @@ ALLOWED_HOSTS as a real project has them, users in an sqlite file, and the LangG
 under ``/api/langgraph/``. The test runs it in a process of its own (Django's settings are
 global to a process, and tests/test_web_examples.py configures the example's)::
 
-    python -m tests.django_mount_app wsgi|asgi DB_PATH LANGGRAPH_URL API_KEY [csrf-exempt] [gzip]
+    python -m tests.django_mount_app wsgi|asgi DB_PATH LANGGRAPH_URL API_KEY [csrf-exempt] [gzip] [allow-all]
 
 It creates the tables and the users ``alice`` and ``bob`` (password: ``PASSWORD``), binds a free
 port on 127.0.0.1, prints ``READY <port>``, and serves with waitress (WSGI) or uvicorn (ASGI)
 until it is terminated. ``POST /login/`` logs a user in (a CSRF-protected form, as Django's
 own login view is); ``GET /login/`` sets the ``csrftoken`` cookie. ``csrf-exempt`` mounts with
-``langgraph_urls(client, csrf_exempt=True)``; ``gzip`` adds Django's ``GZipMiddleware``.
+``langgraph_urls(client, csrf_exempt=True)``, ``allow-all`` with ``authorize=allow_all``; ``gzip``
+adds Django's ``GZipMiddleware``.
 ``GET /databases/`` says how many database connections are open.
 """
 
@@ -66,7 +67,7 @@ def create_users() -> None:
     connections.close_all()  # this thread serves no request
 
 
-def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list[Any]:
+def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False, allow_all: bool = False) -> list[Any]:
     """The project's URL patterns: the login view and the mount."""
     from django.contrib.auth import authenticate, login
     from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -74,6 +75,7 @@ def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list
     from django.views.decorators.csrf import ensure_csrf_cookie
 
     from stateless_client import get_client
+    from stateless_client.contrib import access
     from stateless_client.contrib.django import langgraph_urls
 
     @ensure_csrf_cookie
@@ -91,7 +93,7 @@ def urls(langgraph_url: str, api_key: str, *, csrf_exempt: bool = False) -> list
         return JsonResponse({"open": sum(wrapper.connection is not None for wrapper in list(_databases))})
 
     client = get_client(url=langgraph_url, api_key=api_key)
-    mount = langgraph_urls(client, csrf_exempt=csrf_exempt)
+    mount = langgraph_urls(client, csrf_exempt=csrf_exempt, authorize=access.allow_all if allow_all else None)
     return [path("login/", login_view), path("databases/", open_databases), path("api/langgraph/", include(mount))]
 
 
@@ -122,7 +124,7 @@ def main(argv: list[str]) -> None:
     configure(db_path, gzip="gzip" in options)
     create_users()
     global urlpatterns
-    urlpatterns = urls(langgraph_url, api_key, csrf_exempt="csrf-exempt" in options)
+    urlpatterns = urls(langgraph_url, api_key, csrf_exempt="csrf-exempt" in options, allow_all="allow-all" in options)
     if kind == "wsgi":
         from django.core.wsgi import get_wsgi_application
 

@@ -10,6 +10,7 @@ Every response the tests receive from the mount is recorded, and none may hold t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from stateless_client.sse import decode
 
 from .django_mount_app import PASSWORD
 from .helpers import settled_status
+from .loopback import Connection, ScriptedServer, sse
 
 pytest.importorskip("django")
 pytest.importorskip("waitress")
@@ -117,12 +119,14 @@ class Browser:
         return str(made.json()["thread_id"])
 
 
-def _serve(kind: str, db: Path, server: LocalServer, log: Path, *options: str) -> Iterator[str]:
-    """Run tests/django_mount_app.py under ``kind`` (with its ``options``) and yield its URL."""
+@contextlib.contextmanager
+def _served(kind: str, db: Path, upstream: str, log: Path, *options: str) -> Iterator[str]:
+    """Run tests/django_mount_app.py under ``kind`` (with its ``options``) in front of the
+    LangGraph server at ``upstream``, and give its URL."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.django_mount_app", kind, str(db), server.url, API_KEY, *options],
+            [sys.executable, "-m", "tests.django_mount_app", kind, str(db), upstream, API_KEY, *options],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=out, start_new_session=True,
         )
     assert process.stdout is not None
@@ -150,7 +154,8 @@ def site(request: pytest.FixtureRequest, server: LocalServer, tmp_path_factory: 
     """The Django project under waitress (``wsgi``) or uvicorn (``asgi``)."""
     kind: str = request.param
     directory = tmp_path_factory.mktemp(f"django-{kind}")
-    yield from (Site(kind, url) for url in _serve(kind, directory / "db.sqlite3", server, directory / "server.log"))
+    with _served(kind, directory / "db.sqlite3", server.url, directory / "server.log") as url:
+        yield Site(kind, url)
 
 
 @pytest.fixture
@@ -180,7 +185,7 @@ def exempt_site(server: LocalServer, tmp_path_factory: pytest.TempPathFactory) -
     ``GZipMiddleware``; and its log."""
     directory = tmp_path_factory.mktemp("django-exempt")
     log = directory / "server.log"
-    for url in _serve("wsgi", directory / "db.sqlite3", server, log, "csrf-exempt", "gzip"):
+    with _served("wsgi", directory / "db.sqlite3", server.url, log, "csrf-exempt", "gzip") as url:
         yield Site("wsgi", url), log
 
 
@@ -422,6 +427,26 @@ def test_this_client_through_the_mount_streams_joins_and_reads_history(alice: Br
             texts = [str(message.text) for message in streamed.messages]
         assert texts == ["Hello Bagatur! Nice to meet you."]
         assert client.threads.get(streamed.thread_id).metadata["owner"] == alice.user_id
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_a_stream_cut_upstream_is_cut_for_the_browser_not_ended(kind: str, tmp_path: Path) -> None:
+    """A clean end would tell the JS SDK that the run's stream is over; a cut one makes it
+    resume. (The project here allows everyone: the scripted upstream answers the join alone.)"""
+    def cut(conn: Connection) -> None:
+        conn.head(headers={"content-location": "/threads/t1/runs/r1"})
+        conn.chunk(sse("values", {"i": 0}))
+        conn.reset()
+
+    with ScriptedServer(cut) as upstream, \
+            _served(kind, tmp_path / "db.sqlite3", upstream.url, tmp_path / "server.log", "allow-all") as url:
+        response = requests.get(f"{url}{PREFIX}/threads/t1/runs/r1/stream", stream=True, timeout=BOUND)
+        assert response.status_code == 200
+        received = b""
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            for chunk in response.iter_content(chunk_size=None):
+                received += chunk
+        assert received == sse("values", {"i": 0})
 
 
 # --- Without Django's CSRF check.
