@@ -29,7 +29,7 @@ from typing import Any, Iterator
 import pytest
 import requests
 
-from stateless_client import Client
+from stateless_client import Client, NotFoundError
 from stateless_client._dev.local_server import LocalServer
 from stateless_client.sse import decode
 
@@ -216,6 +216,16 @@ def test_threads_pass_through_and_belong_to_their_user(alice: Browser, client: C
         assert history.status_code == 200, history.text
         assert [len(each["values"].get("messages", [])) for each in history.json()] == [2, 1]
     assert [run["status"] for run in alice.call("GET", f"/threads/{thread_id}/runs").json()] == ["success"]
+
+    patched = alice.call("PATCH", f"/threads/{thread_id}", json={"metadata": {"topic": "x", "owner": "someone else"}})
+    assert patched.status_code == 200, patched.text
+    assert client.threads.get(thread_id).metadata["owner"] == alice.user_id  # the owner stays
+    assert client.threads.get(thread_id).metadata["topic"] == "x"
+    deleted = alice.call("DELETE", f"/threads/{thread_id}")
+    assert deleted.status_code in (200, 204), deleted.text
+    assert alice.call("GET", f"/threads/{thread_id}").status_code == 404
+    with pytest.raises(NotFoundError):
+        client.threads.get(thread_id)
 
 
 def test_a_run_streams_token_by_token(alice: Browser, client: Client, tmp_path: Path) -> None:
