@@ -53,5 +53,8 @@ def serve(application: Any, *, threads: int = 8) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.task_dispatcher.shutdown(timeout=5)
-        wasyncore.close_all(server._map)
+        # Closed in the server's own thread, between two selects: closed from here, a socket
+        # could vanish under a select in progress (EBADF in the server's thread).
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(10)
+        assert not thread.is_alive(), "waitress did not stop"

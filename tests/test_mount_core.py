@@ -249,12 +249,41 @@ def test_filters_go_into_what_is_made_and_searched() -> None:
     assert bare == {"metadata": {"owner": "u"}}
 
 
-def test_a_thread_of_another_owner_is_404_and_nothing_else_is_sent() -> None:
-    with ScriptedServer(json_answer({"thread_id": "t1", "metadata": {"owner": "v"}})) as upstream:
+def test_a_thread_not_found_with_the_filters_is_404_and_nothing_else_is_sent() -> None:
+    with ScriptedServer(json_answer([])) as upstream:
         mount = _mount(upstream.url, authorize=lambda request, action, resource: Filters({"owner": "u"}))
         answer = mount.handle(_request("POST", "threads/t1/runs/stream", b'{"assistant_id": "a"}'))
         assert (answer.status, _detail(answer)) == (404, "Thread with ID t1 not found")
-    assert [(each.method, each.target) for each in upstream.requests] == [("GET", "/threads/t1")]
+    (searched,) = upstream.requests
+    assert (searched.method, searched.target) == ("POST", "/threads/search")
+    # Only its ID comes back, not the thread's values.
+    assert json.loads(searched.body) == {"ids": ["t1"], "metadata": {"owner": "u"}, "limit": 1, "select": ["thread_id"]}
+
+
+def test_a_thread_found_with_the_filters_is_served() -> None:
+    with ScriptedServer(json_answer([{"thread_id": "t1"}]), json_answer({"values": {}})) as upstream:
+        mount = _mount(upstream.url, authorize=lambda request, action, resource: Filters({"owner": "u"}))
+        answer = mount.handle(_request("GET", "threads/t1/state"))
+        assert (answer.status, json.loads(_read(answer))) == (200, {"values": {}})
+    assert [each.target for each in upstream.requests] == ["/threads/search", "/threads/t1/state"]
+
+
+@pytest.mark.parametrize(("made", "owned_after", "served"), [
+    (json_answer({"thread_id": "t1"}), None, True),  # new: made, owned
+    (status(409, "Conflict", b'{"detail": "exists"}', "application/json"), json_answer([]), False),  # someone else's
+    (status(409, "Conflict", b'{"detail": "exists"}', "application/json"),
+     json_answer([{"thread_id": "t1"}]), True),  # made meanwhile by this user
+])
+def test_the_thread_stream_protocol_makes_its_thread_owned(made: Any, owned_after: Any, served: bool) -> None:
+    script = [json_answer([]), made, *([owned_after] if owned_after else []), json_answer({"ok": 1})]
+    with ScriptedServer(*script) as upstream:
+        mount = _mount(upstream.url, authorize=lambda request, action, resource: Filters({"owner": "u"}))
+        answer = mount.handle(_request("POST", "threads/t1/commands", b'{"id": 1, "method": "run.start"}'))
+        assert answer.status == (200 if served else 404)
+        _read(answer)
+    assert json.loads(upstream.requests[1].body) == {"thread_id": "t1", "metadata": {"owner": "u"},
+                                                     "if_exists": "raise"}
+    assert (upstream.requests[-1].target == "/threads/t1/commands") is served
 
 
 def test_an_id_is_quoted_into_one_path_segment() -> None:

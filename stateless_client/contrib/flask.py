@@ -80,7 +80,7 @@ def langgraph_blueprint(
         answer = mount.handle(MountRequest(
             method=request.method,
             path=path,
-            query_string=request.query_string.decode("latin-1"),
+            query_string=request.query_string.decode("utf-8", "replace"),
             header=request.headers.get,
             host=request.host,
             read=request.stream.read,

@@ -45,7 +45,7 @@ class Filters:
       for these keys are overwritten), and ``threads.update`` cannot change them;
     - ``threads.search`` gets them added to its metadata filter;
     - any request on a thread (its state, history, runs, stream) is answered 404 unless the
-      thread's metadata has these values (one ``GET /threads/{id}`` upstream first);
+      thread's metadata has these values (one search upstream first, by ID and these values);
     - a stateless run has no thread and is allowed (refuse it with ``Deny`` if it should not be).
     """
 

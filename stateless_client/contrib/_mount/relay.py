@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 import requests
@@ -26,11 +26,11 @@ from ..._exceptions import (
     APITimeoutError,
     ConflictError,
     InvalidRequestError,
-    NotFoundError,
     StatelessClientError,
 )
 from ..._http.body import iter_body
 from ..._http.relay import SSE_RESPONSE_HEADERS
+from ..._http.retries import Retry
 from ..._http.transport import NO_BODY, Transport
 from ..._http.urls import path as api_path
 from .origin import LOCAL_HOSTS, from_same_site, host_allowed
@@ -274,37 +274,34 @@ class Mount:
             if action == "threads.create":
                 # "do_nothing" answers an existing thread as is: it could be another user's.
                 body["if_exists"] = "raise"
-        if resource.thread_id is not None and action not in _UNCHECKED:
-            thread = self._thread(resource.thread_id)
-            if thread is None and action in _OPENS_THREAD:
-                thread = self._new_thread(resource.thread_id, metadata)
-            found = thread.get("metadata") if isinstance(thread, dict) else None
-            if not isinstance(found, dict) or any(found.get(k, _MISSING) != v for k, v in metadata.items()):
-                return _answer(404, f"Thread with ID {resource.thread_id} not found")
-        return body
+        thread_id = resource.thread_id
+        if thread_id is None or action in _UNCHECKED or self._owned(thread_id, metadata):
+            return body
+        if action in _OPENS_THREAD and self._made(thread_id, metadata):
+            return body
+        return _answer(404, f"Thread with ID {thread_id} not found")
 
-    def _thread(self, thread_id: str) -> Any:
-        """The thread as the server has it, ``None`` if it has none by that ID."""
+    def _owned(self, thread_id: str, metadata: Mapping[str, Any]) -> bool:
+        """Whether the thread exists with this metadata: a search for it by ID with the filters,
+        which answers its ID only (``GET /threads/{id}`` would bring all its values)."""
         options = self._transport.options()
-        try:
-            response = self._transport.request("GET", api_path("threads", thread_id), options)
-        except NotFoundError:
-            return None
-        return self._transport.read_json(response, options)
+        search = {"ids": [thread_id], "metadata": dict(metadata), "limit": 1, "select": ["thread_id"]}
+        response = self._transport.request("POST", "/threads/search", options, json=search, retry=Retry.SAFE)
+        found = self._transport.read_json(response, options)
+        return isinstance(found, list) and any(isinstance(item, dict) and item.get("thread_id") == thread_id
+                                               for item in found)
 
-    def _new_thread(self, thread_id: str, metadata: Any) -> Any:
-        """Make the thread a thread-stream client named (the JS SDK's ``threads.stream()`` picks
-        a new ID and the server would make the thread, unowned, at the first command), owned;
-        or, if another request made it meanwhile, the thread it made."""
+    def _made(self, thread_id: str, metadata: Mapping[str, Any]) -> bool:
+        """Make a thread that a thread-stream client named, with the filters' metadata (the JS
+        SDK's ``threads.stream()`` picks a new ID, and the server would make the thread, unowned,
+        at the first command). ``False`` when it exists and is not this user's."""
         options = self._transport.options()
+        made = {"thread_id": thread_id, "metadata": dict(metadata), "if_exists": "raise"}
         try:
-            response = self._transport.request(
-                "POST", "/threads", options,
-                json={"thread_id": thread_id, "metadata": dict(metadata), "if_exists": "raise"},
-            )
-        except ConflictError:
-            return self._thread(thread_id)
-        return self._transport.read_json(response, options)
+            self._transport.request("POST", "/threads", options, json=made).close()
+        except ConflictError:  # made meanwhile: by this user's other request, or someone else
+            return self._owned(thread_id, metadata)
+        return True
 
     def _relay(self, request: MountRequest, found: RouteMatch, body: Any) -> MountResponse:
         transport = self._transport
@@ -388,8 +385,6 @@ class Mount:
             return {str(key): self._scrub(value) for key, value in detail.items()}
         return detail
 
-
-_MISSING = object()
 
 
 def _secrets(transport: Transport) -> tuple[str, ...]:
