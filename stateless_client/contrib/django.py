@@ -148,10 +148,15 @@ def _mount_request(request: HttpRequest, rest: str) -> MountRequest:
         content_length: int | None = int(length) if length else None
     except ValueError:
         content_length = None
+    query = request.META.get("QUERY_STRING", "")
+    # WSGI's is the raw bytes as Latin-1 (PEP 3333): raw UTF-8 from a server that lets it
+    # through (waitress and uvicorn answer 400) is read as UTF-8, as ASGI's Django does.
+    if not isinstance(request, ASGIRequest):
+        query = query.encode("latin-1", "replace").decode("utf-8", "replace")
     return MountRequest(
         method=str(request.method).upper(),
         path=rest,
-        query_string=request.META.get("QUERY_STRING", ""),
+        query_string=query,
         header=request.headers.get,
         host=request.get_host(),
         read=request.read,
