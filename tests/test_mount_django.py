@@ -45,8 +45,6 @@ ROOT = Path(__file__).parent.parent
 BOUND = 20.0  # seconds: how long anything may take before the test fails rather than hangs
 API_KEY = "lsv2_sk_mount-django-sentinel-" + uuid.uuid4().hex  # must reach no browser
 PREFIX = "/api/langgraph"
-
-
 MESSAGE = {"messages": [{"role": "user", "content": "hi"}]}
 
 
