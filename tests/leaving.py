@@ -31,15 +31,22 @@ PATIENCE = 30.0  # the most any step here waits; a slow machine is slow, not wro
 
 def running_runs(client: Client) -> dict[str, str]:
     """``{run_id: status}`` of every pending or running ``linger`` run on the server."""
-    found: dict[str, str] = {}
+    return {run["run_id"]: run["status"] for run in _going(client)}
+
+
+def going_runs(client: Client) -> list[tuple[str, str]]:
+    """``(thread_id, run_id)`` of every pending or running ``linger`` run on the server."""
+    return [(run["thread_id"], run["run_id"]) for run in _going(client)]
+
+
+def _going(client: Client) -> list[Any]:
+    found = []
     for thread in client.threads.search(status="busy", metadata={"graph_id": GRAPH}, limit=1000):
         try:
             runs = client.runs.list(thread["thread_id"], limit=100)
         except NotFoundError:  # the run ended since the search, and its thread was deleted
             continue
-        for run in runs:
-            if run["status"] in ("pending", "running"):
-                found[run["run_id"]] = run["status"]
+        found += [run for run in runs if run["status"] in ("pending", "running")]
     return found
 
 

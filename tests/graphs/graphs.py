@@ -6,6 +6,7 @@ None needs a language model: plain nodes, ``interrupt(...)``, ``get_stream_write
 
 from __future__ import annotations
 
+import asyncio
 import operator
 import os
 import time
@@ -46,11 +47,13 @@ class SlowState(TypedDict, total=False):
     out: list[int]
 
 
-def _slow(state: SlowState) -> dict[str, Any]:
+async def _slow(state: SlowState) -> dict[str, Any]:
+    # Async, so that a cancelled run stops at once: a sync node's thread would go on to its
+    # end (a minute for tests/leaving.py's runs), holding one of the server's workers.
     write = get_stream_writer()
     done = []
     for i in range(state.get("n", 3)):
-        time.sleep(state.get("delay", 0.05))
+        await asyncio.sleep(state.get("delay", 0.05))
         write({"i": i, "t": time.time()})
         done.append(i)
     return {"out": done}
