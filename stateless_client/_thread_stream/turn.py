@@ -1,22 +1,46 @@
 """``Turn``: the run a ``ThreadStream`` follows, from ``run.start`` (or ``respond``) to the
-lifecycle event that ends or pauses it, and the events it has received so far."""
+lifecycle event that ends or pauses it, and the events it has received so far.
+
+An event is kept parsed only while a walk (a ``Cursor``) may still come to it; behind every
+walk it is kept as the JSON text it arrived as (~5x smaller with ``json``), which a walk that
+starts later parses again.
+"""
 
 from __future__ import annotations
 
 import re
 import time
+from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, List, Mapping, Set, Union
 
+from .. import _json
 from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
 
-__all__ = ["Turn", "lifecycle_phase", "TERMINAL", "STARTED"]
+__all__ = ["Cursor", "Turn", "lifecycle_phase", "parsed", "TERMINAL", "STARTED"]
 
 TERMINAL = frozenset({"completed", "failed", "interrupted"})
 STARTED = frozenset({"started", "running"})
 # The server names its synthesized lifecycle events ``synth:<run id>:...``; where it does, the
 # run an event belongs to can be told apart from the thread's other runs.
 _SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
+# Events taken between two looks at the walks' cursors: at most this many more stay parsed.
+_SHED_EVERY = 64
+
+
+class Cursor:
+    """Where one walk of a turn's events is: the index of the next event it will look at."""
+
+    __slots__ = ("position",)
+
+    def __init__(self, position: int) -> None:
+        self.position = position
+
+
+def parsed(entry: Event | str) -> Event:
+    """An entry of ``Turn.events`` as the event: the text of one kept as text parsed again
+    (by the parser that admitted it, so to the same value)."""
+    return _json.loads_text(entry) if isinstance(entry, str) else entry
 
 
 def lifecycle_phase(event: Event) -> str | None:
@@ -44,7 +68,11 @@ class Turn:
         run_id: the run followed, once known.
         resumes: the interrupted run ``respond`` resumed (not the one to follow).
         deadline: when the run must have started (``run_start_timeout``), if set.
-        events: the run's events so far, from its ``running`` lifecycle event, in order.
+        events: the run's events so far, from its ``running`` lifecycle event, in order: each
+            parsed while a walk may still reach it, else its JSON text (see ``parsed``).
+        texts: the texts of ``events[parsed_from:]`` (``None``: kept parsed, no text).
+        parsed_from: the first event that may still be parsed in ``events``.
+        cursors: the walks of the events under way.
         started, ended: whether its start and its end (or pause) have arrived.
         terminal: the lifecycle event that ended or paused it.
         interrupts: the interrupts it waits on.
@@ -58,7 +86,11 @@ class Turn:
     run_id: str | None = None
     resumes: str | None = None
     deadline: float | None = None
-    events: list[Event] = field(default_factory=list)
+    events: List[Union[Event, str]] = field(default_factory=list)
+    texts: deque[str | None] = field(default_factory=deque)
+    parsed_from: int = 0
+    cursors: Set[Cursor] = field(default_factory=set)
+    shed_at: int = _SHED_EVERY
     started: bool = False
     ended: bool = False
     terminal: Event | None = None
@@ -67,7 +99,7 @@ class Turn:
     replayed_for_stall: bool = False
     rest_state: dict[str, Any] | None = None
 
-    def take(self, event: Event, *, between_runs: bool = True) -> None:
+    def take(self, event: Event, text: str | None = None, *, between_runs: bool = True) -> None:
         """Add the connection's next event if it belongs to this run (the server replays the
         thread's earlier runs, and other runs may share the thread).
 
@@ -75,6 +107,8 @@ class Turn:
         outside every other run's lifecycle (no run's ``running`` open on it): there an event
         of no other run starts this one, for a server may send a run's events with no
         ``running`` first; inside another run's lifecycle it is that run's, replayed.
+        ``text`` is the event's JSON text, kept in its place once every walk has passed it
+        (``None``: the event stays parsed).
         """
         phase = lifecycle_phase(event)
         owner = run_of(event) if phase is not None else None
@@ -86,6 +120,9 @@ class Turn:
         elif owner and self.run_id and owner != self.run_id:
             return  # another run's lifecycle event: it neither starts nor ends this one
         self.events.append(event)
+        self.texts.append(text)
+        if len(self.events) >= self.shed_at:
+            self._shed()
         if event.get("method") == "input.requested":
             data = data_of(event) or {}
             if isinstance(data.get("interrupt_id"), str):
@@ -97,6 +134,29 @@ class Turn:
         if phase in TERMINAL:
             self.terminal = event
             self.ended = True
+
+    def follow(self, start: int) -> Cursor:
+        """A cursor for a walk from ``start``: the events from it stay parsed while it lives
+        (``cursors.discard`` it when the walk ends)."""
+        cursor = Cursor(start)
+        self.cursors.add(cursor)
+        return cursor
+
+    def _shed(self) -> None:
+        """Keep as text the parsed events that every walk under way has passed (none can
+        come back to them; a walk that starts later parses them again)."""
+        events, texts = self.events, self.texts
+        # ``tuple`` copies the set in one step: another thread may start or end a walk.
+        reached = min((cursor.position for cursor in tuple(self.cursors)), default=len(events))
+        # Bounded by both lists: ``release`` (``close`` in another thread) may empty them meanwhile.
+        index = self.parsed_from
+        for _ in range(min(min(reached, len(events)) - index, len(texts))):
+            text = texts.popleft()
+            if text is not None:
+                events[index] = text
+            index += 1
+        self.parsed_from = index
+        self.shed_at = len(events) + _SHED_EVERY
 
     def _starts(self, phase: str | None, owner: str | None, between_runs: bool) -> bool:
         """Whether an event that arrives before the run's start begins the run."""
@@ -136,3 +196,5 @@ class Turn:
     def release(self) -> None:
         """Drop the events (the stream closed); what was handed out stays with its holder."""
         self.events = []
+        self.texts = deque()
+        self.parsed_from = 0

@@ -1,0 +1,79 @@
+"""What an open ``threads.stream()`` keeps of its run: each event parsed while a walk may still
+reach it, else the JSON text it arrived as, parsed again by a walk that starts later
+(``_thread_stream/turn.py``). Every walk still sees the whole run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stateless_client._json import BIG_JSON
+
+from .loopback import ScriptedServer
+from .test_thread_stream_hostile import values_run
+from .test_thread_stream_parity import message
+from .test_thread_stream_wire import RUN_ID, command_answer, event, lifecycle, sse_answer
+
+COUNT = 500  # several times the events taken between two sheds
+
+
+def test_events_every_walk_has_passed_are_kept_as_text_and_walked_again_whole(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(*values_run(COUNT)))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            first = list(thread.events)
+            as_text = sum(isinstance(entry, str) for entry in thread._events)
+            assert as_text >= COUNT - 64, f"only {as_text} of {len(first)} events kept as text"
+            again = list(thread.events)
+            values = list(thread.subscribe(["values"]))
+    assert len(first) == COUNT + 2 and again == first
+    assert [item["params"]["data"] for item in values] == [{"n": n} for n in range(COUNT)]
+    assert all(type(item) is dict for item in again)
+
+
+def test_a_walk_behind_keeps_the_events_it_has_not_reached_parsed(make_client: Any) -> None:
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(*values_run(COUNT)))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            behind = thread.events
+            start = next(behind)
+            ahead = list(thread.events)  # reads the whole run while ``behind`` waits at its start
+            rest = list(behind)
+    assert [start, *rest] == ahead
+    # The same objects: nothing ``behind`` still had to walk was dropped to text and parsed again.
+    assert all(mine is theirs for mine, theirs in zip([start, *rest], ahead, strict=True))
+
+
+def test_messages_read_after_the_run_from_text_are_whole(make_client: Any) -> None:
+    pieces = [f"p{n} " for n in range(COUNT)]
+    frames = [lifecycle(1, "running"), *message(2, [], "m1", *pieces), lifecycle(COUNT + 4, "completed")]
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(*frames))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            assert len(list(thread.events)) == COUNT + 4  # the run is read: a later walk parses text
+            [streamed] = list(thread.messages)
+            assert list(streamed.text) == pieces
+            assert str(streamed.text) == "".join(pieces)
+            [again] = list(thread.messages)  # and once more, from a message read to its end
+            assert str(again.text) == "".join(pieces)
+
+
+def test_an_event_too_long_to_keep_as_text_stays_parsed(make_client: Any) -> None:
+    big = "x" * BIG_JSON  # parsed from its pieces (``LongData``): there is no text to keep
+    frames = [lifecycle(1, "running"), event(2, "values", {"big": big}),
+              *(event(3 + n, "values", {"n": n}) for n in range(COUNT)), lifecycle(COUNT + 3, "completed")]
+    script = ScriptedServer(command_answer({"run_id": RUN_ID}), sse_answer(*frames))
+    with script:
+        client = make_client(script.url)
+        with client.threads.stream("t-1", assistant_id="agent") as thread:
+            thread.run.start(input={})
+            first = list(thread.events)
+            again = list(thread.events)
+            kept = thread._events[1]
+    assert first == again and first[1]["params"]["data"] == {"big": big}
+    assert kept is first[1] and again[1] is first[1]
