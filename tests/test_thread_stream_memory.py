@@ -4,9 +4,11 @@ reach it, else the JSON text it arrived as, parsed again by a walk that starts l
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from stateless_client._json import BIG_JSON
+from stateless_client._thread_stream.turn import TextBlock, Turn, parsed
 
 from .loopback import ScriptedServer
 from .test_thread_stream_hostile import values_run
@@ -23,7 +25,7 @@ def test_events_every_walk_has_passed_are_kept_as_text_and_walked_again_whole(ma
         with client.threads.stream("t-1", assistant_id="agent") as thread:
             thread.run.start(input={})
             first = list(thread.events)
-            as_text = sum(isinstance(entry, str) for entry in thread._events)
+            as_text = sum(isinstance(entry, TextBlock) for entry in thread._events)
             assert as_text >= COUNT - 64, f"only {as_text} of {len(first)} events kept as text"
             again = list(thread.events)
             values = list(thread.subscribe(["values"]))
@@ -77,3 +79,25 @@ def test_an_event_too_long_to_keep_as_text_stays_parsed(make_client: Any) -> Non
             kept = thread._events[1]
     assert first == again and first[1]["params"]["data"] == {"big": big}
     assert kept is first[1] and again[1] is first[1]
+
+
+def test_a_turn_keeps_as_text_what_every_cursor_has_passed_and_gives_back_the_same_events() -> None:
+    originals = [{"method": "values", "params": {"namespace": [], "data": {"n": n, "s": "é" * (n % 7)}}}
+                 for n in range(1000)]
+    turn = Turn(started=True)
+    behind = turn.follow(0)
+    for n, item in enumerate(originals):  # event 500 has no text (data parsed from its pieces)
+        turn.take(dict(item), None if n == 500 else json.dumps(item), between_runs=False)
+    assert all(type(entry) is dict for entry in turn.events), "a cursor at 0 keeps every event parsed"
+    behind.position = 700
+    turn._shed()  # what ``take`` does every 64 events
+    kept = [type(entry).__name__ for entry in turn.events]
+    assert kept[:700] == ["TextBlock"] * 500 + ["dict"] + ["TextBlock"] * 199
+    assert set(kept[700:]) == {"dict"}
+    assert len({id(entry) for entry in turn.events[:700]}) == 1 + 3  # blocks of up to 256 events
+    assert [parsed(entry, index) for index, entry in enumerate(turn.events)] == originals
+    turn.cursors.discard(behind)  # no walk under way: every event goes to text
+    for item in originals[:64]:
+        turn.take(dict(item), json.dumps(item), between_runs=False)  # and a shed comes on its own
+    assert sum(type(entry) is dict for entry in turn.events) < 64
+    assert [parsed(entry, index) for index, entry in enumerate(turn.events)] == originals + originals[:64]

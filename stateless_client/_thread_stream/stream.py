@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Generator, Iterator, Mapping, Sequence
 
 import requests
 
-from .. import _json
 from .._exceptions import (
     APITimeoutError,
     InvalidRequestError,
@@ -52,7 +51,7 @@ from .projections import (
     ToolCallsProjection,
     ValuesProjection,
 )
-from .turn import STARTED, TERMINAL, Turn, lifecycle_phase, parsed
+from .turn import STARTED, TERMINAL, TextBlock, Turn, lifecycle_phase, parsed
 
 if TYPE_CHECKING:
     from .._http.options import RequestOptions
@@ -344,7 +343,7 @@ class ThreadStream:
 
     def _received(self, start: int) -> list[Event]:
         """The current run's events from ``start`` that have already been received."""
-        return [parsed(entry) for entry in self._events[start:]]
+        return [parsed(entry, index) for index, entry in enumerate(self._events[start:], start)]
 
     def _track(self, item: Any) -> None:
         self._live.add(item)
@@ -408,7 +407,7 @@ class ThreadStream:
         return self._current.number
 
     @property
-    def _events(self) -> list[Event | str]:
+    def _events(self) -> list[Event | TextBlock]:
         return self._current.events
 
     @property
@@ -553,7 +552,7 @@ class ThreadStream:
                     index += 1
                     cursor.position = index
                     # Kept as text: every walk under way had passed it when this one started.
-                    yield index - 1, (_json.loads_text(entry) if isinstance(entry, str) else entry)
+                    yield index - 1, (entry if isinstance(entry, dict) else entry.event(index - 1))
                 elif not self._read_more(turn, index):
                     return
         finally:

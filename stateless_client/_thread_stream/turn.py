@@ -2,22 +2,24 @@
 lifecycle event that ends or pauses it, and the events it has received so far.
 
 An event is kept parsed only while a walk (a ``Cursor``) may still come to it; behind every
-walk it is kept as the JSON text it arrived as (~5x smaller with ``json``), which a walk that
-starts later parses again.
+walk it is kept as the JSON text it arrived as (~7x smaller with ``json``), in a ``TextBlock``
+shared by a run of events, which a walk that starts later parses again.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from array import array
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, List, Mapping, Set, Union
 
 from .. import _json
 from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
 
-__all__ = ["Cursor", "Turn", "lifecycle_phase", "parsed", "TERMINAL", "STARTED"]
+__all__ = ["Cursor", "TextBlock", "Turn", "lifecycle_phase", "parsed", "TERMINAL", "STARTED"]
 
 TERMINAL = frozenset({"completed", "failed", "interrupted"})
 STARTED = frozenset({"started", "running"})
@@ -26,6 +28,8 @@ STARTED = frozenset({"started", "running"})
 _SYNTHETIC_ID = re.compile(r"^synth:(?P<run_id>[^:]+):")
 # Events taken between two looks at the walks' cursors: at most this many more stay parsed.
 _SHED_EVERY = 64
+# The most events whose texts one ``TextBlock`` joins.
+_BLOCK = 256
 
 
 class Cursor:
@@ -37,10 +41,34 @@ class Cursor:
         self.position = position
 
 
-def parsed(entry: Event | str) -> Event:
-    """An entry of ``Turn.events`` as the event: the text of one kept as text parsed again
-    (by the parser that admitted it, so to the same value)."""
-    return _json.loads_text(entry) if isinstance(entry, str) else entry
+class TextBlock:
+    """The JSON texts of consecutive events, joined in one string: one object for up to
+    ``_BLOCK`` events (a string each would cost ~50 B more an event).
+
+    Attributes:
+        first: the index in ``Turn.events`` of the first event it holds.
+        text: their texts, one after the other.
+        ends: where each one's text ends in ``text``.
+    """
+
+    __slots__ = ("ends", "first", "text")
+
+    def __init__(self, first: int, texts: list[str]) -> None:
+        self.first = first
+        self.text = "".join(texts)
+        self.ends = array("Q", accumulate(map(len, texts)))
+
+    def event(self, index: int) -> Event:
+        """Event ``index`` of the turn, parsed again by the parser that admitted it (so to the
+        same value)."""
+        at = index - self.first
+        start = self.ends[at - 1] if at else 0
+        return _json.loads_text(self.text[start:self.ends[at]])  # type: ignore[no-any-return]
+
+
+def parsed(entry: Event | TextBlock, index: int) -> Event:
+    """Entry ``index`` of ``Turn.events`` as the event."""
+    return entry if isinstance(entry, dict) else entry.event(index)
 
 
 def lifecycle_phase(event: Event) -> str | None:
@@ -69,7 +97,8 @@ class Turn:
         resumes: the interrupted run ``respond`` resumed (not the one to follow).
         deadline: when the run must have started (``run_start_timeout``), if set.
         events: the run's events so far, from its ``running`` lifecycle event, in order: each
-            parsed while a walk may still reach it, else its JSON text (see ``parsed``).
+            parsed while a walk may still reach it, else the ``TextBlock`` holding its JSON
+            text (see ``parsed``).
         texts: the texts of ``events[parsed_from:]`` (``None``: kept parsed, no text).
         parsed_from: the first event that may still be parsed in ``events``.
         cursors: the walks of the events under way.
@@ -86,7 +115,7 @@ class Turn:
     run_id: str | None = None
     resumes: str | None = None
     deadline: float | None = None
-    events: List[Union[Event, str]] = field(default_factory=list)
+    events: List[Union[Event, TextBlock]] = field(default_factory=list)
     texts: deque[str | None] = field(default_factory=deque)
     parsed_from: int = 0
     cursors: Set[Cursor] = field(default_factory=set)
@@ -149,13 +178,15 @@ class Turn:
         # ``tuple`` copies the set in one step: another thread may start or end a walk.
         reached = min((cursor.position for cursor in tuple(self.cursors)), default=len(events))
         # Bounded by both lists: ``release`` (``close`` in another thread) may empty them meanwhile.
-        index = self.parsed_from
-        for _ in range(min(min(reached, len(events)) - index, len(texts))):
-            text = texts.popleft()
-            if text is not None:
-                events[index] = text
-            index += 1
-        self.parsed_from = index
+        first = self.parsed_from
+        count = min(min(reached, len(events)) - first, len(texts))
+        for start in range(first, first + count, _BLOCK):
+            taken = [texts.popleft() for _ in range(min(_BLOCK, first + count - start))]
+            block = TextBlock(start, [text or "" for text in taken])
+            for index, text in enumerate(taken, start):
+                if text is not None:  # else it has no text: it stays parsed
+                    events[index] = block
+        self.parsed_from = first + max(count, 0)
         self.shed_at = len(events) + _SHED_EVERY
 
     def _starts(self, phase: str | None, owner: str | None, between_runs: bool) -> bool:
