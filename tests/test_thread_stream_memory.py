@@ -96,7 +96,7 @@ def test_a_turn_keeps_as_text_what_every_cursor_has_passed_and_gives_back_the_sa
     assert set(kept[700:]) == {"dict"}
     assert len({id(entry) for entry in turn.events[:700]}) == 1 + 3  # blocks of up to 256 events
     assert [parsed(entry, index) for index, entry in enumerate(turn.events)] == originals
-    turn.cursors.discard(behind)  # no walk under way: every event goes to text
+    turn.unfollow(behind)  # no walk under way: every event goes to text
     for item in originals[:64]:
         turn.take(dict(item), json.dumps(item), between_runs=False)  # and a shed comes on its own
     assert sum(type(entry) is dict for entry in turn.events) < 64

@@ -556,7 +556,7 @@ class ThreadStream:
                 elif not self._read_more(turn, index):
                     return
         finally:
-            turn.cursors.discard(cursor)
+            turn.unfollow(cursor)
 
     def _drain(self) -> None:
         self._ensure_open()

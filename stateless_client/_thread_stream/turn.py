@@ -14,7 +14,7 @@ from array import array
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, List, Mapping, Set, Union
+from typing import Any, List, Mapping, Union
 
 from .. import _json
 from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
@@ -118,7 +118,7 @@ class Turn:
     events: List[Union[Event, TextBlock]] = field(default_factory=list)
     texts: deque[str | None] = field(default_factory=deque)
     parsed_from: int = 0
-    cursors: Set[Cursor] = field(default_factory=set)
+    cursors: List[Cursor] = field(default_factory=list)
     shed_at: int = _SHED_EVERY
     started: bool = False
     ended: bool = False
@@ -165,18 +165,26 @@ class Turn:
             self.ended = True
 
     def follow(self, start: int) -> Cursor:
-        """A cursor for a walk from ``start``: the events from it stay parsed while it lives
-        (``cursors.discard`` it when the walk ends)."""
+        """A cursor for a walk from ``start``: the events from it stay parsed until the walk
+        ends (``unfollow``)."""
         cursor = Cursor(start)
-        self.cursors.add(cursor)
+        self.cursors.append(cursor)
         return cursor
+
+    def unfollow(self, cursor: Cursor) -> None:
+        """Forget the cursor of a walk that has ended."""
+        try:
+            self.cursors.remove(cursor)  # by identity: a ``Cursor`` equals only itself
+        except ValueError:
+            pass
 
     def _shed(self) -> None:
         """Keep as text the parsed events that every walk under way has passed (none can
         come back to them; a walk that starts later parses them again)."""
         events, texts = self.events, self.texts
-        # ``tuple`` copies the set in one step: another thread may start or end a walk.
-        reached = min((cursor.position for cursor in tuple(self.cursors)), default=len(events))
+        # A list's iterator bears its changing under it (a walk starting or ending in another
+        # thread, or a walk's generator finalized by the collector), where a set's raises.
+        reached = min((cursor.position for cursor in self.cursors), default=len(events))
         # Bounded by both lists: ``release`` (``close`` in another thread) may empty them meanwhile.
         first = self.parsed_from
         count = min(min(reached, len(events)) - first, len(texts))
