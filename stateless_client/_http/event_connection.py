@@ -97,8 +97,9 @@ class EventConnection:
         self.delivered = 0  # parts yielded so far (kept up to date before each hook and at each close)
         self.bytes_read = 0  # body bytes of the connections closed so far
         self.finished = False  # set by ``_control`` to end after the part it returns
-        #: Called with each event's data; ``False`` skips it (already delivered). May raise.
-        self.admit: Callable[[object], bool] | None = None
+        #: Called with each event's data, parsed and as its text; ``False`` skips it (already
+        #: delivered). May raise.
+        self.admit: Callable[[object, str | LongData], bool] | None = None
 
     def parts(self) -> Generator[StreamPart | None, None, None]:
         """Yield the stream's parts until its end; reconnect after a drop while allowed."""
@@ -135,7 +136,7 @@ class EventConnection:
                         if self.finished:
                             return
                         continue
-                    if admit is not None and not admit(value):
+                    if admit is not None and not admit(value, data):
                         continue
                     delivered += 1
                     yield make_part(StreamPart, (event, value, last_id))

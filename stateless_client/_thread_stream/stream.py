@@ -40,6 +40,7 @@ from .._http.urls import path
 from .._models import StreamPart
 from .._resources.assistants import Assistants
 from .._resources.runs import Runs
+from ..sse import LongData
 from ..types import QueryParamTypes
 from .events import CHANNELS, Event, InterruptPayload, data_of, matches
 from .handles import SubgraphsProjection
@@ -50,7 +51,7 @@ from .projections import (
     ToolCallsProjection,
     ValuesProjection,
 )
-from .turn import STARTED, TERMINAL, Turn, lifecycle_phase
+from .turn import STARTED, TERMINAL, TextBlock, Turn, lifecycle_phase, parsed
 
 if TYPE_CHECKING:
     from .._http.options import RequestOptions
@@ -229,6 +230,7 @@ class ThreadStream:
         self._parts: Generator[StreamPart | None, None, None] | None = None
         self._last_seq: int | None = None
         self._seen: set[str] = set()  # event IDs of events that carry no ``seq``
+        self._text: str | None = None  # the JSON text of the event just admitted
         self._run_open = False  # whether a run's ``running`` came on the connection, not yet its end
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -341,7 +343,7 @@ class ThreadStream:
 
     def _received(self, start: int) -> list[Event]:
         """The current run's events from ``start`` that have already been received."""
-        return self._events[start:]
+        return [parsed(entry, index) for index, entry in enumerate(self._events[start:], start)]
 
     def _track(self, item: Any) -> None:
         self._live.add(item)
@@ -405,7 +407,7 @@ class ThreadStream:
         return self._current.number
 
     @property
-    def _events(self) -> list[Event]:
+    def _events(self) -> list[Event | TextBlock]:
         return self._current.events
 
     @property
@@ -541,13 +543,20 @@ class ThreadStream:
             self._attach()
         turn = self._current
         index = start
-        while turn is self._current:  # a new run.start or respond ends the walks of the last run
-            events = turn.events  # the list only grows, until close swaps it for an empty one
-            if index < len(events):
-                yield index, events[index]
-                index += 1
-            elif not self._read_more(turn, index):
-                return
+        cursor = turn.follow(start)  # keeps the events from here parsed for this walk
+        try:
+            while turn is self._current:  # a new run.start or respond ends the walks of the last run
+                events = turn.events  # the list only grows, until close swaps it for an empty one
+                if index < len(events):
+                    entry = events[index]
+                    index += 1
+                    cursor.position = index
+                    # Kept as text: every walk under way had passed it when this one started.
+                    yield index - 1, (entry if isinstance(entry, dict) else entry.event(index - 1))
+                elif not self._read_more(turn, index):
+                    return
+        finally:
+            turn.unfollow(cursor)
 
     def _drain(self) -> None:
         self._ensure_open()
@@ -570,7 +579,7 @@ class ThreadStream:
                 event = self._next_event(turn)
                 if event is not None:
                     turn.quiet_since = time.monotonic()
-                    turn.take(event, between_runs=not self._run_open)
+                    turn.take(event, self._text, between_runs=not self._run_open)
                     phase = lifecycle_phase(event)
                     if phase in TERMINAL:
                         self._run_open = False
@@ -650,8 +659,9 @@ class ThreadStream:
             raise
         return None if part is None else part[1]  # admitted: a dict
 
-    def _admit(self, value: object) -> bool:
-        """Check an event's data; ``False`` for one already delivered (a replay)."""
+    def _admit(self, value: object, text: str | LongData) -> bool:
+        """Check an event's data; ``False`` for one already delivered (a replay). Keeps a new
+        one's ``text`` in ``_text`` for ``Turn.take`` (a long one's stays parsed: see ``LongData``)."""
         if not isinstance(value, dict):
             url = self._events_url()
             quoted = snippet(repr(value))
@@ -666,12 +676,11 @@ class ThreadStream:
             if self._last_seq is not None and seq <= self._last_seq:
                 return False
             self._last_seq = seq
-            return True
-        event_id = value.get("event_id")
-        if isinstance(event_id, str):
+        elif isinstance(event_id := value.get("event_id"), str):
             if event_id in self._seen:
                 return False
             self._seen.add(event_id)
+        self._text = text if type(text) is str else None
         return True
 
     def _disconnect(self, outcome: str = CLOSED, error: BaseException | None = None) -> None:
