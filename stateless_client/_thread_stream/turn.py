@@ -14,7 +14,7 @@ from array import array
 from collections import deque
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any, List, Mapping, Union
+from typing import Any, Mapping
 
 from .. import _json
 from .events import Event, InterruptPayload, data_of, namespace_of, root_event_kind
@@ -115,10 +115,10 @@ class Turn:
     run_id: str | None = None
     resumes: str | None = None
     deadline: float | None = None
-    events: List[Union[Event, TextBlock]] = field(default_factory=list)
+    events: list[Event | TextBlock] = field(default_factory=list)
     texts: deque[str | None] = field(default_factory=deque)
     parsed_from: int = 0
-    cursors: List[Cursor] = field(default_factory=list)
+    cursors: list[Cursor] = field(default_factory=list)
     shed_at: int = _SHED_EVERY
     started: bool = False
     ended: bool = False
