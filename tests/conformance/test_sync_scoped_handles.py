@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from .thread_server import (
     ThreadServer,
     lifecycle_completed_event,
@@ -440,10 +442,20 @@ def test_sync_grandchild_events_dispatched_to_correct_sibling(lib):
 # ---------------------------------------------------------------------------
 
 
+# The SDK picks the status when its subgraphs iterator ends, from whether its lifecycle
+# watcher (another connection, another thread) has resolved the run as errored by then; if
+# not yet, "completed". Over a real socket that is a race: it lost once in a CI run (the
+# machine loaded), never in 15 runs of this test alone. This client's is strict.
+SDK_RACES = ("an SDK race: the children's status is read from its lifecycle watcher's thread, "
+             "which may not have seen the error yet")
+
+
 def test_sync_force_complete_uses_failed_when_run_errored(lib):
     """If the lifecycle signals an errored run, scoped children that are still
     'started' when the subgraphs iterator's finally block runs must be
     force-finished as 'failed', not 'completed'."""
+    if not lib.ours:
+        pytest.skip(SDK_RACES)
 
     fake = ThreadServer()
     fake.script(
