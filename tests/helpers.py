@@ -13,6 +13,9 @@ scripted servers and what they answer are in ``tests/loopback.py``).
 from __future__ import annotations
 
 import ctypes
+import os
+import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -104,3 +107,15 @@ def reads(pieces: list[bytes]) -> Callable[[int], bytes]:
     """A ``read1`` that returns ``pieces`` one per call, then EOF."""
     queue = list(pieces)
     return lambda size: queue.pop(0) if queue else b""
+
+
+def stop_process(process: subprocess.Popen[bytes], seconds: float) -> None:
+    """SIGTERM, then SIGKILL to its process group (started with ``start_new_session=True``)
+    if it has not exited within ``seconds``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(seconds)

@@ -14,7 +14,6 @@ import contextlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -33,7 +32,7 @@ from stateless_client._dev.local_server import LocalServer
 from stateless_client.sse import decode
 
 from .django_mount_app import PASSWORD
-from .helpers import settled_status
+from .helpers import settled_status, stop_process
 from .loopback import Connection, ScriptedServer, sse
 
 pytest.importorskip("django")
@@ -136,12 +135,7 @@ def _served(kind: str, db: Path, upstream: str, log: Path, *options: str) -> Ite
         assert ready, f"the {kind} server did not start: {log.read_text()}"
         yield f"http://127.0.0.1:{int(ready[1])}"
     finally:
-        process.terminate()
-        try:
-            process.wait(BOUND)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(BOUND)
+        stop_process(process, BOUND)
         process.stdout.close()
 
 

@@ -17,7 +17,6 @@ import gc
 import importlib.util
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -38,6 +37,8 @@ pytest.importorskip("gradio", reason=_MISSING)
 pytest.importorskip("gradio_client", reason=_MISSING)
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from .helpers import stop_process  # noqa: E402
 
 # Gradio makes asyncio event loops (each with an AF_UNIX socket pair) in threads of its own and
 # leaves them to the garbage collector; the suite turns ResourceWarning into an error. Only
@@ -197,7 +198,7 @@ def streamlit_url(server: LocalServer, tmp_path_factory: pytest.TempPathFactory)
         assert process.poll() is None, log.read_text()
         yield url
     finally:
-        _stop(process)
+        stop_process(process, BOUND)
 
 
 def _answers(url: str) -> bool:
@@ -207,13 +208,6 @@ def _answers(url: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(BOUND)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(BOUND)
 
 
 _WATCH_STREAMLIT = """

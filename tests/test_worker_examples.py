@@ -26,7 +26,7 @@ from stateless_client import Client
 from stateless_client._dev.local_server import LocalServer, free_port
 from stateless_client.sse import decode
 
-from .helpers import settled_status
+from .helpers import settled_status, stop_process
 
 pytest.importorskip("celery", reason="the workers extra is not installed: pip install -e '.[test,workers]'")
 pytest.importorskip("redis", reason="the workers extra is not installed: pip install -e '.[test,workers]'")
@@ -56,17 +56,6 @@ def _wait_for(check: Any, what: str, process: subprocess.Popen[bytes] | None = N
         time.sleep(0.1)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL to the process group if it has not exited."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(BOUND)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(BOUND)
-
-
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT,
@@ -92,7 +81,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_for(lambda: redis.Redis(port=port).ping(), "redis-server answering", process)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        _stop(process)
+        stop_process(process, BOUND)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +103,7 @@ def celery_app(server: LocalServer, redis_url: str, tmp_path_factory: pytest.Tem
         _wait_for(lambda: module.app.control.ping(timeout=0.5), "the Celery worker answering a ping", worker)
         yield module
     finally:
-        _stop(worker)
+        stop_process(worker, BOUND)
         module.client.close()
         sys.modules.pop("examples.celery_app", None)
         if worker.returncode not in (0, -signal.SIGTERM):
@@ -190,7 +179,7 @@ def gunicorn_url(request: pytest.FixtureRequest, server: LocalServer,
         _wait_for(lambda: requests.get(url, timeout=1).ok, f"gunicorn -k {request.param} serving", process)
         yield url
     finally:
-        _stop(process)
+        stop_process(process, BOUND)
         if process.returncode != 0:
             print(log.read_text())
 
